@@ -1,0 +1,30 @@
+/**
+ * @pertouch/imaging — the imaging core of PerTouch: colour science, the four attribute
+ * scores, calibration, parameter maps, analysis and the embedded renderer.
+ * Pure math on typed arrays: no I/O, no framework.
+ */
+export * from './image.js';
+export * from './color/index.js';
+export * from './scores/index.js';
+export * from './resample.js';
+export * from './calibration/table.js';
+export * from './calibration/build.js';
+export * from './calibration/default.js';
+export * from './map/parameter-map.js';
+export * from './analysis.js';
+export * from './segment/clusters.js';
+export { STRENGTH_BOUNDS, ZERO_STRENGTHS, type Strengths } from './render/operators.js';
+export { applyPlan, applyPlanRows, allocateLike } from './render/apply.js';
+export type { RenderPlan, PlannedRegion } from './render/plan.js';
+export {
+  render,
+  planRender,
+  measureAchieved,
+  FEATHER_RADIUS,
+  FEATHER_EPSILON,
+  UNCHANGED_EPSILON,
+  type RenderResult,
+  type RenderReport,
+  type RegionReport,
+  type PlannedRender,
+} from './render/render.js';

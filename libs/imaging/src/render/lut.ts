@@ -1,0 +1,59 @@
+import { linearToSrgb, srgbToLinear } from '../color/srgb.js';
+import { applyOperator, type RegionOperator } from './operators.js';
+
+/** Nodes per axis of the 3-D LUT that carries a region's transform to full resolution. */
+export const LUT_SIZE = 33;
+
+/**
+ * Samples a region's transform on a size³ lattice over the sRGB-encoded cube, in the
+ * order red-major (index ((r·size + g)·size + b)·3), values sRGB-encoded 0..1.
+ * 33 nodes per axis keeps tetrahedral interpolation within a fraction of an 8-bit
+ * code of the exact transform for the smooth operators used here.
+ */
+export function buildLut(op: RegionOperator, size = LUT_SIZE): Float32Array {
+  const lut = new Float32Array(size * size * size * 3);
+  const lin = new Float64Array(size);
+  for (let i = 0; i < size; i++) lin[i] = srgbToLinear(i / (size - 1));
+  const out = new Float64Array(3);
+  let o = 0;
+  for (let r = 0; r < size; r++) {
+    for (let g = 0; g < size; g++) {
+      for (let b = 0; b < size; b++) {
+        applyOperator(op, lin[r], lin[g], lin[b], out);
+        lut[o++] = linearToSrgb(out[0]);
+        lut[o++] = linearToSrgb(out[1]);
+        lut[o++] = linearToSrgb(out[2]);
+      }
+    }
+  }
+  return lut;
+}
+
+/**
+ * Tetrahedral interpolation in a size³ LUT (Kasson, Nin, Plouffe & Hafner, "Performing
+ * color space conversions with three-dimensional linear interpolation", J. Electronic
+ * Imaging 4(3), 1995): 4 lattice reads per colour instead of trilinear's 8, and exact
+ * on the grey axis. Coordinates are lattice units (0..size−1); writes out[0..2].
+ */
+export function tetrahedral(lut: Float32Array, size: number, fr: number, fg: number, fb: number, out: Float64Array | Float32Array): void {
+  const m = size - 2;
+  let ir = fr | 0, ig = fg | 0, ib = fb | 0;
+  if (ir > m) ir = m;
+  if (ig > m) ig = m;
+  if (ib > m) ib = m;
+  const dr = fr - ir, dg = fg - ig, db = fb - ib;
+  const sR = size * size * 3, sG = size * 3, sB = 3;
+  const base = ir * sR + ig * sG + ib * sB;
+  let o1: number, o2: number, w0: number, w1: number, w2: number, w3: number;
+  if (dr >= dg) {
+    if (dg >= db) { o1 = sR; o2 = sR + sG; w0 = 1 - dr; w1 = dr - dg; w2 = dg - db; w3 = db; }
+    else if (dr >= db) { o1 = sR; o2 = sR + sB; w0 = 1 - dr; w1 = dr - db; w2 = db - dg; w3 = dg; }
+    else { o1 = sB; o2 = sR + sB; w0 = 1 - db; w1 = db - dr; w2 = dr - dg; w3 = dg; }
+  } else if (db >= dg) { o1 = sB; o2 = sG + sB; w0 = 1 - db; w1 = db - dg; w2 = dg - dr; w3 = dr; }
+  else if (db >= dr) { o1 = sG; o2 = sG + sB; w0 = 1 - dg; w1 = dg - db; w2 = db - dr; w3 = dr; }
+  else { o1 = sG; o2 = sR + sG; w0 = 1 - dg; w1 = dg - dr; w2 = dr - db; w3 = db; }
+  const c1 = base + o1, c2 = base + o2, c3 = base + sR + sG + sB;
+  out[0] = w0 * lut[base] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3];
+  out[1] = w0 * lut[base + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1];
+  out[2] = w0 * lut[base + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2];
+}

@@ -1,0 +1,207 @@
+/**
+ * The embedded renderer's four monotone operators (design.md §5), composed into one
+ * per-region colour transform, applied in the order a raw developer would:
+ *
+ *   exposure (brightness) → tone curve (contrast) → chroma (colorfulness) → white balance (temperature)
+ *
+ * White balance comes last so that it acts as a colour cast on the finished region:
+ * had it come before the chroma operator, desaturating would also remove the cast, and
+ * "less colourful but warmer" would be unreachable.
+ * Each operator has one real-valued strength; 0 is the identity and every pixel moves
+ * monotonically with the strength, which is what lets the solver root-find them.
+ * Inputs and outputs are linear sRGB in 0..1; the output is always inside the gamut.
+ */
+
+import { BRADFORD, BRADFORD_INVERSE, D65_XYZ, SRGB_TO_XYZ, XYZ_TO_SRGB, xyYToXyz } from '../color/xyz.js';
+import { multiply3 } from '../color/matrix3.js';
+import { OKLAB_M1_SRGB, OKLAB_M2, OKLAB_M2_INVERSE, OKLAB_M1_SRGB_INVERSE } from '../color/oklab.js';
+import { planckianXy } from '../color/planckian.js';
+import type { Attribute, AttributeRecord } from '../image.js';
+
+/** Operator strengths, one per attribute (operator units, not normalised scores). */
+export type Strengths = AttributeRecord;
+
+export const ZERO_STRENGTHS: Readonly<Strengths> = Object.freeze({ colorfulness: 0, contrast: 0, temperature: 0, brightness: 0 });
+
+/**
+ * How far each operator may go. Past these the image stops looking like a photograph
+ * (or clips), so a target that needs more is reported as clipped.
+ * - temperature: steps of +100 mired of chromatic adaptation (≈ D65 → 3900 K per step)
+ * - brightness: exposure in EV (±4)
+ * - contrast: natural log of the tone curve's slope at the region's mid-tone; a slope
+ *   past e^1.6 ≈ 5 crushes everything but the mid-tones to black or white
+ * - colorfulness: natural log of the chroma gain (×0.007 … ×7.4)
+ */
+export const STRENGTH_BOUNDS: Readonly<Record<Attribute, readonly [number, number]>> = Object.freeze({
+  colorfulness: [-5, 2] as const,
+  contrast: [-2.5, 1.6] as const,
+  temperature: [-4, 4] as const,
+  brightness: [-4, 4] as const,
+});
+
+/** One region's composed transform, precomputed from its strengths. */
+export interface RegionOperator {
+  /** 3×3 chromatic adaptation in linear sRGB, row-major. */
+  readonly wb: Float64Array;
+  /** Exposure gain 2^EV of the highlight-preserving exposure curve. */
+  readonly gain: number;
+  /** The tone curve's pivot (OKLab L of the region's mid-tone after exposure) and slope there. */
+  readonly pivot: number;
+  readonly slope: number;
+  /** Natural log of the chroma gain. */
+  readonly chroma: number;
+}
+
+/** Cone responses of D65 and of a white 100 mired warmer, in Bradford's cone space. */
+const UNIT_CONE_LOG_GAIN: readonly number[] = (() => {
+  const warmXy = planckianXy(1e6 / (1e6 / 6504 + 100), [0, 0]);
+  const warm = xyYToXyz(warmXy[0], warmXy[1], 1, [0, 0, 0]);
+  const cone = (xyz: ArrayLike<number>, i: number) => BRADFORD[i * 3] * xyz[0] + BRADFORD[i * 3 + 1] * xyz[1] + BRADFORD[i * 3 + 2] * xyz[2];
+  return [0, 1, 2].map((i) => Math.log(cone(warm, i) / cone(D65_XYZ, i)));
+})();
+
+/**
+ * Chromatic adaptation along the blue–amber axis (von Kries scaling in Bradford cone
+ * space; Lam 1985, as standardised in ICC.1 Annex E). The family is the one-parameter
+ * group γ(s) = γ₁^s, where γ₁ are the cone gains that adapt D65 to a Planckian white
+ * 100 mired warmer (Kim et al. 2002 locus): s = 1 warms by about that much, s = −1
+ * cools by as much, and the strength composes additively. Normalised so that
+ * neutral white keeps its luminance (exposure is the brightness operator's job).
+ */
+export function temperatureMatrix(s: number): Float64Array {
+  const g = UNIT_CONE_LOG_GAIN.map((l) => Math.exp(l * s));
+  const diag = new Float64Array([g[0], 0, 0, 0, g[1], 0, 0, 0, g[2]]);
+  const xyz = multiply3(BRADFORD_INVERSE, multiply3(diag, BRADFORD));
+  const m = multiply3(XYZ_TO_SRGB, multiply3(xyz, SRGB_TO_XYZ));
+  const whiteY = SRGB_TO_XYZ[3] * (m[0] + m[3] + m[6]) + SRGB_TO_XYZ[4] * (m[1] + m[4] + m[7]) + SRGB_TO_XYZ[5] * (m[2] + m[5] + m[8]);
+  for (let i = 0; i < 9; i++) m[i] /= whiteY;
+  return m;
+}
+
+/**
+ * Exposure with highlight roll-off: y = g·x / (1 + (g − 1)·x) on linear values.
+ * Fixes black and white (never clips), is strictly increasing in x and in g, and
+ * composes like exposure (g₁ then g₂ equals g₁·g₂). At g = 2^EV it is +EV of
+ * exposure in the shadows, easing into the highlights.
+ */
+export function exposureCurve(x: number, gain: number): number {
+  return (gain * x) / (1 + (gain - 1) * x);
+}
+
+/**
+ * Contrast tone curve on OKLab lightness: a power S-curve about the pivot p with
+ * slope k there, y = p·(x/p)^k below it and 1 − (1 − p)·((1 − x)/(1 − p))^k above.
+ * Fixes 0, p and 1, is C¹ at p, strictly increasing for every k > 0; k > 1 adds
+ * contrast, k < 1 flattens.
+ */
+export function contrastCurve(x: number, pivot: number, slope: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  if (x <= pivot) return pivot * Math.pow(x / pivot, slope);
+  return 1 - (1 - pivot) * Math.pow((1 - x) / (1 - pivot), slope);
+}
+
+function smoothstep(e0: number, e1: number, x: number): number {
+  const t = Math.min(1, Math.max(0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+}
+
+/**
+ * How strongly a chroma boost applies to a pixel (0..1]: like a vibrance control,
+ * gentle on near-neutral pixels (no colour casts or chroma noise pulled out of greys)
+ * and on skin-like hues (OKLab hue ≈ 20°–80° at moderate chroma, where
+ * over-saturation reads as sunburn). Reductions apply uniformly.
+ */
+export function chromaBoostWeight(a: number, b: number): number {
+  const c = Math.sqrt(a * a + b * b);
+  const neutral = 0.3 + 0.7 * smoothstep(0, 0.08, c);
+  const hue = (Math.atan2(b, a) * 180) / Math.PI;
+  const dh = (hue - 50) / 30;
+  const skinHue = dh > -1 && dh < 1 ? 1 - dh * dh : 0;
+  const skinChroma = smoothstep(0.02, 0.05, c) * (1 - smoothstep(0.15, 0.22, c));
+  return neutral * (1 - 0.5 * skinHue * skinChroma);
+}
+
+/**
+ * Builds a region's transform. `midLuminance` is the region's mean linear luminance
+ * as shot: the contrast curve pivots on it (after exposure), so contrast changes keep
+ * the region's mid-tone where the brightness operator put it.
+ */
+export function buildOperator(strengths: Strengths, midLuminance: number): RegionOperator {
+  const gain = Math.pow(2, strengths.brightness);
+  const mid = Math.min(0.999, Math.max(1e-4, midLuminance));
+  // The pivot is the mid-tone after exposure.
+  const pivot = Math.min(0.95, Math.max(0.05, Math.cbrt(exposureCurve(mid, gain))));
+  return {
+    wb: temperatureMatrix(strengths.temperature),
+    gain,
+    pivot,
+    slope: Math.exp(strengths.contrast),
+    chroma: strengths.colorfulness,
+  };
+}
+
+const [A0, A1, A2, A3, A4, A5, A6, A7, A8] = OKLAB_M1_SRGB;
+const [B0, B1, B2, B3, B4, B5, B6, B7, B8] = OKLAB_M2;
+const [C0, C1, C2, C3, C4, C5, C6, C7, C8] = OKLAB_M2_INVERSE;
+const [D0, D1, D2, D3, D4, D5, D6, D7, D8] = OKLAB_M1_SRGB_INVERSE;
+
+/**
+ * Applies a region's transform to one linear sRGB colour (0..1) and writes the
+ * result, linear and inside the sRGB gamut, to `out`. Allocation-free (hot loop).
+ */
+export function applyOperator(op: RegionOperator, r: number, g: number, b: number, out: Float64Array | Float32Array): void {
+  let R = r, G = g, B = b;
+  const k = op.gain;
+  if (k !== 1) {
+    R = (k * R) / (1 + (k - 1) * R);
+    G = (k * G) / (1 + (k - 1) * G);
+    B = (k * B) / (1 + (k - 1) * B);
+  }
+  // Linear sRGB → OKLab (Ottosson 2020).
+  const l = Math.cbrt(A0 * R + A1 * G + A2 * B);
+  const mm = Math.cbrt(A3 * R + A4 * G + A5 * B);
+  const s = Math.cbrt(A6 * R + A7 * G + A8 * B);
+  let L = B0 * l + B1 * mm + B2 * s;
+  let a = B3 * l + B4 * mm + B5 * s;
+  let bb = B6 * l + B7 * mm + B8 * s;
+  if (op.slope !== 1) L = contrastCurve(L, op.pivot, op.slope);
+  if (op.chroma !== 0) {
+    const gainC = op.chroma > 0 ? Math.exp(op.chroma * chromaBoostWeight(a, bb)) : Math.exp(op.chroma);
+    a *= gainC;
+    bb *= gainC;
+  }
+  // OKLab → linear sRGB.
+  const l2 = C0 * L + C1 * a + C2 * bb;
+  const m2 = C3 * L + C4 * a + C5 * bb;
+  const s2 = C6 * L + C7 * a + C8 * bb;
+  const l3 = l2 * l2 * l2;
+  const m3 = m2 * m2 * m2;
+  const s3 = s2 * s2 * s2;
+  R = D0 * l3 + D1 * m3 + D2 * s3;
+  G = D3 * l3 + D4 * m3 + D5 * s3;
+  B = D6 * l3 + D7 * m3 + D8 * s3;
+  // Gamut mapping: pull out-of-gamut colours toward the grey of the same OKLab
+  // lightness, which keeps hue and lightness and only gives up chroma.
+  if (R < 0 || R > 1 || G < 0 || G > 1 || B < 0 || B > 1) {
+    const grey = L <= 0 ? 0 : L >= 1 ? 1 : L * L * L;
+    let t = 1;
+    if (R > 1) t = Math.min(t, (1 - grey) / (R - grey));
+    else if (R < 0) t = Math.min(t, grey / (grey - R));
+    if (G > 1) t = Math.min(t, (1 - grey) / (G - grey));
+    else if (G < 0) t = Math.min(t, grey / (grey - G));
+    if (B > 1) t = Math.min(t, (1 - grey) / (B - grey));
+    else if (B < 0) t = Math.min(t, grey / (grey - B));
+    t = t < 0 ? 0 : t;
+    R = grey + t * (R - grey);
+    G = grey + t * (G - grey);
+    B = grey + t * (B - grey);
+  }
+  const m = op.wb;
+  const r2 = m[0] * R + m[1] * G + m[2] * B;
+  const g2 = m[3] * R + m[4] * G + m[5] * B;
+  const b2 = m[6] * R + m[7] * G + m[8] * B;
+  out[0] = r2 <= 0 ? 0 : r2 >= 1 ? 1 : r2;
+  out[1] = g2 <= 0 ? 0 : g2 >= 1 ? 1 : g2;
+  out[2] = b2 <= 0 ? 0 : b2 >= 1 ? 1 : b2;
+}

@@ -1,0 +1,38 @@
+import type { FeatherCoefficients } from './guided-filter.js';
+
+/** Cell modes of a plan's grid: nothing edited, one region entirely, or a boundary. */
+export const CELL_UNTOUCHED = 0;
+export const CELL_MIXED = 255;
+/** At most this many edited regions fit the one-byte cell modes (1..254). */
+export const MAX_EDITED_REGIONS = 254;
+
+/** One edited region as the full-resolution pass needs it. */
+export interface PlannedRegion {
+  readonly id: number;
+  /** The region's transform on a lutSize³ lattice, sRGB-encoded 0..1 (see buildLut). */
+  readonly lut: Float32Array;
+  /** Its feathered weight, as guided-filter coefficients on the grid. */
+  readonly feather: FeatherCoefficients;
+}
+
+/**
+ * Everything the full-resolution pass needs, as plain numbers and typed arrays, so it
+ * can be copied to worker threads and applied to any strip of rows independently.
+ * The grid is the working-size raster the plan was solved on; it maps onto any image
+ * of the same aspect ratio.
+ */
+export interface RenderPlan {
+  readonly gridWidth: number;
+  readonly gridHeight: number;
+  readonly lutSize: number;
+  readonly regions: readonly PlannedRegion[];
+  /**
+   * Per grid cell (between 4 grid nodes; (gridWidth−1)×(gridHeight−1), at least 1×1):
+   * CELL_UNTOUCHED, k + 1 when only regions[k] applies there at full weight, or CELL_MIXED.
+   */
+  readonly cellMode: Uint8Array;
+}
+
+export function cellsAcross(gridSize: number): number {
+  return Math.max(1, gridSize - 1);
+}

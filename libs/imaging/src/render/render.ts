@@ -1,0 +1,228 @@
+import { asShotMap, analyzeWorking, prepareImage, type PreparedImage } from '../analysis.js';
+import type { CalibrationTable } from '../calibration/table.js';
+import { ATTRIBUTES, type Attribute, type AttributeRecord, type RgbImage, type Segmentation } from '../image.js';
+import { resolveMap, type ParameterMap, type ResolvedMap } from '../map/parameter-map.js';
+import { toWorkingSize } from '../resample.js';
+import { allocateLike, applyPlanRows } from './apply.js';
+import { featherCoefficients, prepareGuide, type FeatherCoefficients } from './guided-filter.js';
+import { buildLut, LUT_SIZE } from './lut.js';
+import { buildOperator, ZERO_STRENGTHS, type Strengths } from './operators.js';
+import { CELL_MIXED, CELL_UNTOUCHED, MAX_EDITED_REGIONS, cellsAcross, type RenderPlan } from './plan.js';
+import { buildRegionProxy } from './proxy.js';
+import { CLIP_TOLERANCE, solveStrengths } from './solve.js';
+
+/** Feathering: guided-filter radius on the working-size grid and its regulariser (guide on 0..1). */
+export const FEATHER_RADIUS = 4;
+export const FEATHER_EPSILON = 1e-3;
+/** A target closer than this to the as-shot value counts as unchanged. */
+export const UNCHANGED_EPSILON = 1e-3;
+
+export interface RegionReport {
+  readonly id: number;
+  readonly area: number;
+  /** False when every target equals the as-shot value: the region's pixels were left alone. */
+  readonly edited: boolean;
+  readonly asShot: AttributeRecord;
+  readonly target: AttributeRecord;
+  /** Measured on the rendered image (filled in by `measureAchieved`). */
+  achieved: AttributeRecord;
+  /** Targets the operators could not reach within their range (without clipping pixels). */
+  readonly clipped: Record<Attribute, boolean>;
+  readonly strengths: Strengths;
+}
+
+export interface RenderReport {
+  readonly workingSize: { readonly width: number; readonly height: number };
+  readonly calibration: string;
+  readonly regions: RegionReport[];
+}
+
+export interface PlannedRender {
+  readonly plan: RenderPlan;
+  readonly report: RenderReport;
+}
+
+const NOT_CLIPPED: Readonly<Record<Attribute, boolean>> = Object.freeze({ colorfulness: false, contrast: false, temperature: false, brightness: false });
+
+/** Rounds of target correction against the working-size simulation (see planRender). */
+const MAX_CORRECTION_ROUNDS = 3;
+/** Simulated errors below this are left alone. */
+const CORRECTION_TOLERANCE = 0.004;
+
+/**
+ * Decides how to render: resolves the map against the as-shot values, solves each
+ * changed region's operator strengths on its proxy, and builds the LUTs and feathering
+ * coefficients of the full-resolution pass.
+ *
+ * Regions are solved one by one, but the render blends them: near a boundary a pixel
+ * takes part of its neighbour's edit, and small or ragged regions are mostly boundary.
+ * So the plan is then rendered at the working size exactly as the full-resolution pass
+ * will render it (same LUTs, same weights, sigma points for the blocks' spread), each
+ * region is measured, and regions that missed are re-solved against a target moved by
+ * their error — a fixed-point iteration on the targets, a few rounds at most.
+ */
+export function planRender(prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): PlannedRender {
+  const asShot = asShotMap(prepared);
+  const target: ResolvedMap = resolveMap(map, asShot);
+  const { work, labels } = prepared;
+  const edited = prepared.regions.filter((region) => {
+    const t = target.get(region.id) as AttributeRecord;
+    return ATTRIBUTES.some((a) => Math.abs(t[a] - region.values[a]) >= UNCHANGED_EPSILON);
+  });
+  if (edited.length > MAX_EDITED_REGIONS) throw new RangeError(`at most ${MAX_EDITED_REGIONS} regions can be edited at once (got ${edited.length})`);
+  const gw = work.width, gh = work.height;
+  const guide = edited.length > 0 ? prepareGuide(work.data, gw, gh, FEATHER_RADIUS, FEATHER_EPSILON) : null;
+  const states = edited.map((region) => {
+    const proxy = buildRegionProxy(work, prepared.spread, labels, region.id);
+    return {
+      region,
+      target: target.get(region.id) as AttributeRecord,
+      aim: { ...(target.get(region.id) as AttributeRecord) },
+      proxy,
+      feather: featherCoefficients(guide as NonNullable<typeof guide>, labels, region.id),
+      solved: undefined as ReturnType<typeof solveStrengths> | undefined,
+      lut: new Float32Array(0) as Float32Array,
+      dirty: true,
+      missed: { ...NOT_CLIPPED },
+    };
+  });
+  const cellMode = classifyCells(states.map((s) => s.feather), gw, gh);
+  let plan: RenderPlan = { gridWidth: gw, gridHeight: gh, lutSize: LUT_SIZE, regions: [], cellMode };
+  for (let round = 0; round <= MAX_CORRECTION_ROUNDS; round++) {
+    for (const s of states) {
+      if (!s.dirty) continue;
+      s.solved = solveStrengths(s.proxy, s.aim, table, s.solved);
+      s.lut = buildLut(buildOperator(s.solved.strengths, s.proxy.midLuminance), LUT_SIZE);
+    }
+    plan = { ...plan, regions: states.map((s) => ({ id: s.region.id, lut: s.lut, feather: s.feather })) };
+    if (states.length === 0) break;
+    const simulated = simulateWorking(prepared, plan, table);
+    let again = false;
+    for (const s of states) {
+      const got = simulated.get(s.region.id);
+      s.dirty = false;
+      if (!got) continue;
+      for (const a of ATTRIBUTES) {
+        const error = got[a] - s.target[a];
+        s.missed[a] = Math.abs(error) > CLIP_TOLERANCE;
+        if ((s.solved as NonNullable<typeof s.solved>).clipped[a] || Math.abs(error) <= CORRECTION_TOLERANCE || round === MAX_CORRECTION_ROUNDS) continue;
+        s.aim[a] = Math.max(-1.5, Math.min(1.5, s.aim[a] - error));
+        s.dirty = again = true;
+      }
+    }
+    if (!again) break;
+  }
+  const reports = new Map<number, RegionReport>();
+  for (const s of states) {
+    const solved = s.solved as NonNullable<typeof s.solved>;
+    const clipped = {} as Record<Attribute, boolean>;
+    for (const a of ATTRIBUTES) clipped[a] = solved.clipped[a] || s.missed[a];
+    reports.set(s.region.id, { id: s.region.id, area: s.region.area, edited: true, asShot: s.region.values, target: s.target, achieved: solved.predicted, clipped, strengths: solved.strengths });
+  }
+  const regions = prepared.regions.map(
+    (region) =>
+      reports.get(region.id) ?? {
+        id: region.id,
+        area: region.area,
+        edited: false,
+        asShot: region.values,
+        target: target.get(region.id) as AttributeRecord,
+        achieved: { ...region.values },
+        clipped: { ...NOT_CLIPPED },
+        strengths: { ...ZERO_STRENGTHS },
+      },
+  );
+  return { plan, report: { workingSize: { width: gw, height: gh }, calibration: table.version, regions } };
+}
+
+/**
+ * Renders the plan at the working size the way the full-resolution pass renders the
+ * whole image, and measures each region: the working-size means and, where their
+ * blocks vary, the two sigma points mean ± spread, rendered separately and averaged.
+ */
+function simulateWorking(prepared: PreparedImage, plan: RenderPlan, table: CalibrationTable): Map<number, AttributeRecord> {
+  const { work, spread } = prepared;
+  const n = work.data.length;
+  const hi = new Uint16Array(n), lo = new Uint16Array(n);
+  for (let i = 0; i < n; i++) {
+    const m = work.data[i], s = spread ? spread[i] : 0;
+    hi[i] = Math.round(Math.min(255, m + s) * 257);
+    lo[i] = Math.round(Math.max(0, m - s) * 257);
+  }
+  const size = { width: work.width, height: work.height };
+  const outHi = allocateLike({ ...size, data: hi }), outLo = allocateLike({ ...size, data: lo });
+  applyPlanRows(plan, { ...size, data: hi }, outHi);
+  applyPlanRows(plan, { ...size, data: lo }, outLo);
+  const mean = new Float32Array(n);
+  for (let i = 0; i < n; i++) mean[i] = (outHi.data[i] + outLo.data[i]) / (2 * 257);
+  const { regions } = analyzeWorking({ ...size, data: mean }, prepared.labels, table);
+  return new Map(regions.map((r) => [r.id, r.values]));
+}
+
+/**
+ * Marks each grid cell: untouched when no edited region's weight reaches any of its 4
+ * nodes, k + 1 when only region k reaches it and with full weight at all 4 nodes,
+ * mixed otherwise.
+ */
+function classifyCells(feathers: readonly FeatherCoefficients[], gw: number, gh: number): Uint8Array {
+  const cw = cellsAcross(gw), ch = cellsAcross(gh);
+  const mode = new Uint8Array(cw * ch);
+  // Node state per region: 0 = zero weight, 1 = full weight, 2 = partial.
+  const owner = new Int16Array(gw * gh).fill(-1); // the single full-weight region, -2 if conflicting/partial
+  for (let k = 0; k < feathers.length; k++) {
+    const f = feathers[k];
+    for (let y = 0; y < f.height; y++) {
+      for (let x = 0; x < f.width; x++) {
+        const o = 4 * (y * f.width + x);
+        const zero = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 0;
+        if (zero) continue;
+        const full = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 1;
+        const g = (y + f.y0) * gw + x + f.x0;
+        owner[g] = full && owner[g] === -1 ? k : -2;
+      }
+    }
+  }
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const x1 = Math.min(gw - 1, x + 1), y1 = Math.min(gh - 1, y + 1);
+      const a = owner[y * gw + x], b = owner[y * gw + x1], c = owner[y1 * gw + x], d = owner[y1 * gw + x1];
+      let m: number;
+      if (a === -1 && b === -1 && c === -1 && d === -1) m = CELL_UNTOUCHED;
+      else if (a >= 0 && a === b && a === c && a === d) m = a + 1;
+      else m = CELL_MIXED;
+      mode[y * cw + x] = m;
+    }
+  }
+  return mode;
+}
+
+/** Measures the rendered image at the working size and records each region's achieved values. */
+export function measureAchieved(rendered: RgbImage, prepared: PreparedImage, table: CalibrationTable, report: RenderReport): RenderReport {
+  const { regions } = analyzeWorking(toWorkingSize(rendered), prepared.labels, table);
+  const byId = new Map(regions.map((r) => [r.id, r.values]));
+  for (const r of report.regions) {
+    const v = byId.get(r.id);
+    if (v) r.achieved = v;
+  }
+  return report;
+}
+
+export interface RenderResult {
+  readonly image: RgbImage;
+  readonly report: RenderReport;
+}
+
+/**
+ * G(image, map) with the embedded engine: renders `map` onto `image` (8 or 16 bit,
+ * any size) region by region, and reports per region and attribute the as-shot,
+ * target and achieved values (achieved is measured on the output).
+ * Without a segmentation the whole image is region 0.
+ */
+export function render(image: RgbImage, segmentation: Segmentation | undefined, map: ParameterMap, table: CalibrationTable): RenderResult {
+  const prepared = prepareImage(image, segmentation, table);
+  const { plan, report } = planRender(prepared, map, table);
+  const out = allocateLike(image);
+  applyPlanRows(plan, image, out, 0, image.height);
+  measureAchieved(out, prepared, table, report);
+  return { image: out, report };
+}

@@ -1,0 +1,188 @@
+/**
+ * Solves a region's operator strengths so that its measured, normalised scores land
+ * on the target (design.md §5: "strength is solved so that the region's measured,
+ * normalised score lands on the map's target").
+ *
+ * The four scores interact (brightening raises Hasler colourfulness, which is measured
+ * in code values; warming shifts chroma), so the strengths are solved jointly: a
+ * Newton iteration on a finite-difference Jacobian with Broyden updates, steps
+ * projected onto STRENGTH_BOUNDS and halved while they fail to reduce the error.
+ * Each operator is monotone in its own strength, so the diagonal dominates and a few
+ * evaluations suffice.
+ *
+ * Each evaluation renders the region's proxy (proxy.ts): the working-size pixels,
+ * with sigma points where their full-resolution blocks vary, through the region's
+ * transform as a LUT, and measures the result exactly as the report will.
+ */
+
+import type { CalibrationTable } from '../calibration/table.js';
+import { normalizeExtended } from '../calibration/table.js';
+import { ATTRIBUTES, type Attribute, type AttributeRecord } from '../image.js';
+import { scoresFromStats } from '../scores/formulas.js';
+import { STRENGTH_BOUNDS, type Strengths } from './operators.js';
+import { proxyStats, type RegionProxy } from './proxy.js';
+
+export interface SolveResult {
+  readonly strengths: Strengths;
+  /** Predicted normalised scores at the solution. */
+  readonly predicted: AttributeRecord;
+  /**
+   * Targets out of reach: the operators hit their bounds (STRENGTH_BOUNDS: further would
+   * clip or posterise pixels), or the region's targets pull against each other (a strong
+   * colour cast is itself colourful, so "much warmer but far less colourful" has a limit).
+   */
+  readonly clipped: Record<Attribute, boolean>;
+  readonly evaluations: number;
+  /** The Jacobian at the solution (∂ normalised score / ∂ strength), for a warm restart. */
+  readonly jacobian: number[][];
+}
+
+/** Solver tolerance in normalised units (the acceptance band is 0.03). */
+export const SOLVE_TOLERANCE = 0.004;
+/** Residual beyond which a target counts as out of reach (clipped) in the report. */
+export const CLIP_TOLERANCE = 0.01;
+const MAX_EVALUATIONS = 24;
+const FD_STEP = 0.25;
+
+function toVector(r: AttributeRecord): number[] {
+  return ATTRIBUTES.map((a) => r[a]);
+}
+function fromVector(v: readonly number[]): Strengths {
+  return { colorfulness: v[0], contrast: v[1], temperature: v[2], brightness: v[3] };
+}
+function clampToBounds(v: number[]): number[] {
+  return v.map((x, i) => Math.min(STRENGTH_BOUNDS[ATTRIBUTES[i]][1], Math.max(STRENGTH_BOUNDS[ATTRIBUTES[i]][0], x)));
+}
+const maxAbs = (v: readonly number[]) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+const norm2 = (v: readonly number[]) => v.reduce((m, x) => m + x * x, 0);
+
+/** Solves the n×n linear system J·d = −f by Gaussian elimination with partial pivoting. */
+function newtonStep(J: number[][], f: readonly number[]): number[] | null {
+  const n = f.length;
+  const A = J.map((row, i) => [...row, -f[i]]);
+  for (let c = 0; c < n; c++) {
+    let p = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(A[r][c]) > Math.abs(A[p][c])) p = r;
+    if (Math.abs(A[p][c]) < 1e-9) return null;
+    [A[c], A[p]] = [A[p], A[c]];
+    for (let r = c + 1; r < n; r++) {
+      const k = A[r][c] / A[c][c];
+      for (let k2 = c; k2 <= n; k2++) A[r][k2] -= k * A[c][k2];
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = A[r][n];
+    for (let c = r + 1; c < n; c++) s -= A[r][c] * x[c];
+    x[r] = s / A[r][r];
+  }
+  return x;
+}
+
+/**
+ * Finds strengths whose predicted normalised scores match `target` (normalised), starting
+ * from the identity: Newton steps on a Broyden-updated Jacobian inside a trust region,
+ * re-measuring the Jacobian when the model keeps failing. Attributes still further than
+ * CLIP_TOLERANCE from their target at the end are reported as clipped.
+ */
+export function solveStrengths(
+  proxy: RegionProxy,
+  target: AttributeRecord,
+  table: CalibrationTable,
+  start?: { strengths: Strengths; jacobian: number[][] },
+): SolveResult {
+  let evaluations = 0;
+  const t = toVector(target);
+  const measure = (x: readonly number[]): number[] => {
+    evaluations++;
+    const raw = scoresFromStats(proxyStats(proxy, fromVector(x))) as AttributeRecord;
+    return ATTRIBUTES.map((a) => normalizeExtended(table, a, raw[a]));
+  };
+  let x = start ? toVector(start.strengths) : [0, 0, 0, 0];
+  let u = measure(x);
+  let f = u.map((v, i) => v - t[i]);
+  const J = start && start.jacobian.length === 4 ? start.jacobian.map((row) => [...row]) : maxAbs(f) <= SOLVE_TOLERANCE ? [] : finiteDifferenceJacobian(measure, x, u, f);
+  if (maxAbs(f) <= SOLVE_TOLERANCE) return finish(x, u, f, evaluations, J);
+  let radius = 1.5;
+  let failures = 0;
+  while (evaluations < MAX_EVALUATIONS && maxAbs(f) > SOLVE_TOLERANCE && radius > 0.005) {
+    let d = activeSetStep(J, f, x);
+    const len = maxAbs(d);
+    if (len > radius) d = d.map((v) => (v * radius) / len);
+    const xn = clampToBounds(x.map((xi, i) => xi + d[i]));
+    const dx = xn.map((v, i) => v - x[i]);
+    const dd = norm2(dx);
+    if (dd <= 1e-12) break; // pinned against the bounds: nothing left to try
+    const un = measure(xn);
+    const fn = un.map((v, i) => v - t[i]);
+    // Broyden's "good" update keeps J consistent with the step just measured.
+    const df = fn.map((v, i) => v - f[i]);
+    for (let i = 0; i < 4; i++) {
+      const jdx = J[i].reduce((acc, v, k) => acc + v * dx[k], 0);
+      for (let k = 0; k < 4; k++) J[i][k] += ((df[i] - jdx) * dx[k]) / dd;
+    }
+    if (norm2(fn) < norm2(f)) {
+      x = xn;
+      u = un;
+      f = fn;
+      radius = Math.min(3, Math.max(radius, 2 * maxAbs(dx)));
+      failures = 0;
+    } else {
+      radius = maxAbs(dx) / 2;
+      // Twice in a row the model was wrong: measure the Jacobian afresh where we stand.
+      if (++failures === 2 && evaluations + 4 < MAX_EVALUATIONS) {
+        const fresh = finiteDifferenceJacobian(measure, x, u, f);
+        for (let i = 0; i < 4; i++) J[i] = fresh[i];
+        failures = 0;
+      }
+    }
+  }
+  return finish(x, u, f, evaluations, J);
+}
+
+/**
+ * The Newton step, with strengths pinned at a bound that the step would push past held
+ * fixed and their attributes dropped from the system: a target out of one operator's
+ * reach must not stop the other three from meeting theirs.
+ */
+function activeSetStep(J: number[][], f: readonly number[], x: readonly number[]): number[] {
+  const free = [0, 1, 2, 3];
+  for (let pass = 0; pass < 4; pass++) {
+    const Jr = free.map((i) => free.map((k) => J[i][k]));
+    const fr = free.map((i) => f[i]);
+    const dr = newtonStep(Jr, fr) ?? fr.map((fi, i) => -fi / (Math.abs(Jr[i][i]) > 1e-6 ? Jr[i][i] : 1));
+    const d = [0, 0, 0, 0];
+    free.forEach((i, k) => (d[i] = dr[k]));
+    const pinned = free.filter((i) => {
+      const [lo, hi] = STRENGTH_BOUNDS[ATTRIBUTES[i]];
+      return (x[i] >= hi - 1e-9 && d[i] > 0) || (x[i] <= lo + 1e-9 && d[i] < 0);
+    });
+    if (pinned.length === 0 || pinned.length === free.length) return d;
+    for (const i of pinned) free.splice(free.indexOf(i), 1);
+  }
+  return [0, 0, 0, 0];
+}
+
+/** Forward differences at x, each step taken toward its own attribute's target. */
+function finiteDifferenceJacobian(measure: (x: readonly number[]) => number[], x: readonly number[], u: readonly number[], f: readonly number[]): number[][] {
+  const J: number[][] = [[], [], [], []];
+  for (let j = 0; j < 4; j++) {
+    const [lo, hi] = STRENGTH_BOUNDS[ATTRIBUTES[j]];
+    let h = f[j] > 0 ? -FD_STEP : FD_STEP;
+    if (x[j] + h > hi || x[j] + h < lo) h = -h;
+    const xh = [...x];
+    xh[j] += h;
+    const uh = measure(xh);
+    for (let i = 0; i < 4; i++) J[i][j] = (uh[i] - u[i]) / h;
+  }
+  return J;
+}
+
+/** Packs the solver's end point; a residual beyond CLIP_TOLERANCE means the target was out of reach. */
+function finish(x: readonly number[], u: readonly number[], f: readonly number[], evaluations: number, jacobian: number[][]): SolveResult {
+  const clipped = {} as Record<Attribute, boolean>;
+  ATTRIBUTES.forEach((a, i) => (clipped[a] = Math.abs(f[i]) > CLIP_TOLERANCE));
+  const predicted = {} as AttributeRecord;
+  ATTRIBUTES.forEach((a, i) => (predicted[a] = Math.max(-1, Math.min(1, u[i]))));
+  return { strengths: fromVector(x), predicted, clipped, evaluations, jacobian };
+}

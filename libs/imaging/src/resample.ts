@@ -1,0 +1,219 @@
+/**
+ * Resampling to the fixed working size on which attribute scores are measured.
+ *
+ * design.md §3: "The original scores at 512×512; score at a fixed working size too
+ * (state it) so numbers do not drift with resolution." The original squashes every
+ * image to 512×512; we keep the aspect ratio instead (a squash changes the neighbour
+ * differences that contrast measures differently along the two axes).
+ */
+import type { FloatRgbImage, RgbImage, Segmentation } from './image.js';
+import { assertShape } from './image.js';
+
+/**
+ * The working size of every attribute score: the image is resampled so that its long
+ * side is exactly 512 px, the aspect ratio kept (short side = max(1, round(short · 512 /
+ * long))). Images whose long side is already ≤ 512 px are NOT upscaled: they are scored
+ * as they are, since an upscale only interpolates and adds no information.
+ *
+ * Measuring at one fixed size makes the numbers independent of the input resolution:
+ * contrast (a one-pixel neighbour difference) in particular shrinks as resolution
+ * grows, so without this a 24-MP and a 2-MP copy of one photo would score differently.
+ */
+export const WORKING_LONG_SIDE = 512;
+
+/** The size an image of `width` × `height` is scored at (see {@link WORKING_LONG_SIDE}). */
+export function workingSizeOf(width: number, height: number): { width: number; height: number } {
+  assertPositiveInt(width, 'workingSizeOf: width');
+  assertPositiveInt(height, 'workingSizeOf: height');
+  const long = Math.max(width, height);
+  if (long <= WORKING_LONG_SIDE) return { width, height };
+  const short = Math.max(1, Math.round((Math.min(width, height) * WORKING_LONG_SIDE) / long));
+  return width >= height ? { width: WORKING_LONG_SIDE, height: short } : { width: short, height: WORKING_LONG_SIDE };
+}
+
+/**
+ * Exact area-average downsampling (a box filter whose footprint is one output pixel,
+ * with fractional coverage of the source pixels cut by the footprint's borders).
+ *
+ * Each output pixel is the mean of the source over the rectangle it covers, so the mean
+ * of the whole image is preserved for any ratio and nothing aliases. The filter is
+ * separable: each source row is filtered horizontally into one row buffer, then added
+ * into the (at most two) output rows it overlaps. Rows can be added in any order and by
+ * several accumulators (one per thread, each on its own strip) that are merged at the
+ * end; besides the output sums the extra memory is one row of `width` × 3 doubles.
+ *
+ * Coverage is computed in integer units (source coordinates × `width` horizontally,
+ * × `height` vertically) so the weights are exact and the result is deterministic.
+ *
+ * With `withSquares`, the accumulator also sums squared values, giving each output
+ * pixel's per-channel standard deviation over its footprint (the renderer uses it to
+ * predict how a non-linear tone change shifts the area means).
+ */
+export class AreaAccumulator {
+  readonly sums: Float64Array;
+  readonly squares: Float64Array | null;
+  private readonly colA: Int32Array;
+  private readonly colWA: Float64Array;
+  private readonly hrow: Float64Array;
+  private readonly hrow2: Float64Array | null;
+
+  constructor(
+    readonly srcWidth: number,
+    readonly srcHeight: number,
+    readonly width: number,
+    readonly height: number,
+    withSquares = false,
+  ) {
+    assertPositiveInt(srcWidth, 'AreaAccumulator: source width');
+    assertPositiveInt(srcHeight, 'AreaAccumulator: source height');
+    assertPositiveInt(width, 'AreaAccumulator: width');
+    assertPositiveInt(height, 'AreaAccumulator: height');
+    if (width > srcWidth || height > srcHeight) {
+      throw new RangeError(`downsampleArea: target ${width}×${height} exceeds source ${srcWidth}×${srcHeight} (no upscaling)`);
+    }
+    this.sums = new Float64Array(width * height * 3);
+    this.squares = withSquares ? new Float64Array(width * height * 3) : null;
+    // Horizontally, source column i spans [i·width, (i+1)·width) and output column x spans
+    // [x·srcW, (x+1)·srcW). Because srcW ≥ width, a source column overlaps at most two
+    // output columns: colA[i] with weight colWA[i], and colA[i]+1 with width − colWA[i].
+    this.colA = new Int32Array(srcWidth);
+    this.colWA = new Float64Array(srcWidth);
+    for (let i = 0; i < srcWidth; i++) {
+      const a = Math.floor((i * width) / srcWidth);
+      this.colA[i] = a;
+      this.colWA[i] = Math.min((i + 1) * width, (a + 1) * srcWidth) - i * width;
+    }
+    this.hrow = new Float64Array(width * 3 + 3);
+    this.hrow2 = withSquares ? new Float64Array(width * 3 + 3) : null;
+  }
+
+  /** Adds source rows [y0, y1) of `src` (interleaved RGB, the full source image's buffer). */
+  addRows(src: ArrayLike<number>, y0: number, y1: number): this {
+    const { srcWidth: srcW, srcHeight: srcH, width, height, colA, colWA, hrow, hrow2, sums, squares } = this;
+    const rowLen = width * 3;
+    for (let j = y0; j < y1; j++) {
+      hrow.fill(0);
+      if (hrow2) hrow2.fill(0);
+      const rowBase = j * srcW * 3;
+      for (let i = 0; i < srcW; i++) {
+        const s = rowBase + i * 3;
+        const o = colA[i] * 3;
+        const wA = colWA[i];
+        const wB = width - wA;
+        const r = src[s], g = src[s + 1], b = src[s + 2];
+        hrow[o] += wA * r;
+        hrow[o + 1] += wA * g;
+        hrow[o + 2] += wA * b;
+        // The row buffer has one spare pixel, so a zero-weight spill needs no branch.
+        hrow[o + 3] += wB * r;
+        hrow[o + 4] += wB * g;
+        hrow[o + 5] += wB * b;
+        if (hrow2) {
+          hrow2[o] += wA * r * r;
+          hrow2[o + 1] += wA * g * g;
+          hrow2[o + 2] += wA * b * b;
+          hrow2[o + 3] += wB * r * r;
+          hrow2[o + 4] += wB * g * g;
+          hrow2[o + 5] += wB * b * b;
+        }
+      }
+      // Vertically, the same integer scheme: source row j spans [j·height, (j+1)·height).
+      const a = Math.floor((j * height) / srcH);
+      const hA = Math.min((j + 1) * height, (a + 1) * srcH) - j * height;
+      const hB = height - hA;
+      const baseA = a * rowLen;
+      for (let k = 0; k < rowLen; k++) sums[baseA + k] += hA * hrow[k];
+      if (squares && hrow2) for (let k = 0; k < rowLen; k++) squares[baseA + k] += hA * hrow2[k];
+      if (hB > 0) {
+        const baseB = baseA + rowLen;
+        for (let k = 0; k < rowLen; k++) sums[baseB + k] += hB * hrow[k];
+        if (squares && hrow2) for (let k = 0; k < rowLen; k++) squares[baseB + k] += hB * hrow2[k];
+      }
+    }
+    return this;
+  }
+
+  /** Adds another accumulator's sums (same geometry), e.g. another thread's strip. */
+  merge(other: { sums: Float64Array; squares: Float64Array | null }): this {
+    for (let i = 0; i < this.sums.length; i++) this.sums[i] += other.sums[i];
+    if (this.squares && other.squares) for (let i = 0; i < this.squares.length; i++) this.squares[i] += other.squares[i];
+    return this;
+  }
+
+  /**
+   * The area means on the 0..255 scale (`valueScale` 1 for 8-bit or float 0..255 sources,
+   * 1/257 for 16-bit) and, with squares, the per-channel standard deviations.
+   */
+  finish(valueScale = 1): { image: FloatRgbImage; spread: Float32Array | null } {
+    const norm = valueScale / (this.srcWidth * this.srcHeight);
+    const out = new Float32Array(this.sums.length);
+    for (let i = 0; i < out.length; i++) out[i] = this.sums[i] * norm;
+    let spread: Float32Array | null = null;
+    if (this.squares) {
+      spread = new Float32Array(this.squares.length);
+      const norm2 = (valueScale * valueScale) / (this.srcWidth * this.srcHeight);
+      for (let i = 0; i < spread.length; i++) {
+        const mean = out[i];
+        spread[i] = Math.sqrt(Math.max(0, this.squares[i] * norm2 - mean * mean));
+      }
+    }
+    return { image: { width: this.width, height: this.height, data: out }, spread };
+  }
+}
+
+/** Value scale that brings a container's samples to 0..255. */
+export function valueScaleOf(data: ArrayLike<number>): number {
+  return data instanceof Uint16Array ? 1 / 257 : 1;
+}
+
+/**
+ * Area-average downsampling of a whole image to `width` × `height` (see
+ * {@link AreaAccumulator}). Output is on the 0..255 scale: 8-bit input as is, 16-bit
+ * input divided by 257, float input (already 0..255) as is. The target must not exceed
+ * the source in either dimension (RangeError); an equal size is an exact copy.
+ */
+export function downsampleArea(image: RgbImage | FloatRgbImage, width: number, height: number): FloatRgbImage {
+  assertShape(image.width, image.height, image.data.length, 3, 'downsampleArea: source');
+  const valueScale = valueScaleOf(image.data);
+  if (width === image.width && height === image.height) {
+    const out = new Float32Array(image.data.length);
+    for (let i = 0; i < out.length; i++) out[i] = image.data[i] * valueScale;
+    return { width, height, data: out };
+  }
+  return new AreaAccumulator(image.width, image.height, width, height).addRows(image.data, 0, image.height).finish(valueScale).image;
+}
+
+/** `image` area-averaged to its working size ({@link workingSizeOf}), on the 0..255 scale. */
+export function toWorkingSize(image: RgbImage | FloatRgbImage): FloatRgbImage {
+  const size = workingSizeOf(image.width, image.height);
+  return downsampleArea(image, size.width, size.height);
+}
+
+/**
+ * Nearest-neighbour resampling of a region raster by pixel centres: destination pixel x
+ * takes source column floor((x + 0.5) · srcW / dstW) (likewise for rows). Labels are
+ * categories, so they are never averaged. Works for any up- or down-scale.
+ */
+export function resampleLabelsNearest(seg: Segmentation, width: number, height: number): Uint8Array {
+  const srcW = seg.width;
+  const srcH = seg.height;
+  assertShape(srcW, srcH, seg.labels.length, 1, 'resampleLabelsNearest: segmentation');
+  assertPositiveInt(width, 'resampleLabelsNearest: width');
+  assertPositiveInt(height, 'resampleLabelsNearest: height');
+  // Integer form of floor((x + 0.5) · srcW / dstW): exact, no float rounding at ties.
+  const cols = new Int32Array(width);
+  for (let x = 0; x < width; x++) cols[x] = Math.min(srcW - 1, Math.floor(((2 * x + 1) * srcW) / (2 * width)));
+  const out = new Uint8Array(width * height);
+  const src = seg.labels;
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(srcH - 1, Math.floor(((2 * y + 1) * srcH) / (2 * height)));
+    const srow = sy * srcW;
+    const orow = y * width;
+    for (let x = 0; x < width; x++) out[orow + x] = src[srow + cols[x]];
+  }
+  return out;
+}
+
+function assertPositiveInt(v: number, what: string): void {
+  if (!Number.isInteger(v) || v <= 0) throw new RangeError(`${what} must be a positive integer (got ${v})`);
+}

@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// One test runner for the whole repo. Workspace packages resolve to their TypeScript
+// sources, so tests never depend on a stale build.
+export default defineConfig({
+  resolve: {
+    alias: {
+      '@pertouch/imaging': fileURLToPath(new URL('./libs/imaging/src/index.ts', import.meta.url)),
+    },
+  },
+  test: {
+    include: ['libs/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'scripts/**/*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+  },
+});

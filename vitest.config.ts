@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     alias: {
       '@pertouch/imaging': fileURLToPath(new URL('./libs/imaging/src/index.ts', import.meta.url)),
+      '@pertouch/render-pool': fileURLToPath(new URL('./libs/render-pool/src/index.ts', import.meta.url)),
     },
   },
   test: {

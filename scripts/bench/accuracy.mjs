@@ -4,14 +4,18 @@
 //
 // For each of the 16 full-size sample photos and 3 seeded random target maps, render
 // twice: (a) whole image as one region, (b) the two regions of samples/masks/<photo>.png.
-// Each target = as-shot value + U(−0.5, 0.5), clamped to [−0.9, 0.9], independently per
-// region and attribute. `achieved` is measured on the full-resolution output.
+// Each target = as-shot value + U(−SPREAD, SPREAD), clamped to [−LIMIT, LIMIT],
+// independently per region and attribute (defaults 0.4 and 0.8: edits of up to ±0.4,
+// looks within the central 90 % of the corpus; ACCURACY_SPREAD / ACCURACY_LIMIT change
+// them). `achieved` is measured on the full-resolution output.
 import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { ATTRIBUTES, DEFAULT_CALIBRATION, mulberry32, render, prepareImage } from '../../libs/imaging/dist/index.js';
 import { loadLabels, loadRgb, percentile, root } from './common.mjs';
 
 const TOLERANCE = 0.03;
+const SPREAD = Number(process.env.ACCURACY_SPREAD ?? 0.4);
+const LIMIT = Number(process.env.ACCURACY_LIMIT ?? 0.8);
 const dir = path.join(root, 'samples');
 const photos = readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f) && !f.startsWith('skimage_')).sort();
 const limit = Number(process.env.ACCURACY_PHOTOS ?? photos.length);
@@ -30,7 +34,7 @@ export async function runAccuracy({ log = console.log } = {}) {
         const map = {
           regions: asShot.map((r) => ({
             id: r.id,
-            values: Object.fromEntries(ATTRIBUTES.map((a) => [a, Math.max(-0.9, Math.min(0.9, r.values[a] + (rand() - 0.5)))])),
+            values: Object.fromEntries(ATTRIBUTES.map((a) => [a, Math.max(-LIMIT, Math.min(LIMIT, r.values[a] + SPREAD * (2 * rand() - 1)))])),
           })),
         };
         const t = performance.now();
@@ -52,6 +56,7 @@ export async function runAccuracy({ log = console.log } = {}) {
   }));
   return {
     photos: Math.min(limit, photos.length),
+    distribution: `as-shot + U(−${SPREAD}, ${SPREAD}), clamped to ±${LIMIT}`,
     pairs: rows.length,
     clipped: rows.length - free.length,
     notClipped: free.length,

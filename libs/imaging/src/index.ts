@@ -15,11 +15,12 @@ export * from './analysis.js';
 export * from './segment/clusters.js';
 export { STRENGTH_BOUNDS, ZERO_STRENGTHS, type Strengths } from './render/operators.js';
 export { applyPlan, applyPlanRows, allocateLike } from './render/apply.js';
-export type { RenderPlan, PlannedRegion } from './render/plan.js';
+export { MAX_EDITED_REGIONS, TooManyRegionsError, type RenderPlan, type PlannedRegion } from './render/plan.js';
 export {
   render,
   planRender,
   measureAchieved,
+  recordAchieved,
   FEATHER_RADIUS,
   FEATHER_EPSILON,
   UNCHANGED_EPSILON,

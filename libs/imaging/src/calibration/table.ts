@@ -96,3 +96,12 @@ export function normalizeExtended(table: CalibrationTable, attribute: Attribute,
   if (raw > q[last]) return 1 + ((raw - q[last]) / (q[last] - q[last - 1])) * (2 / last);
   return normalize(table, attribute, raw);
 }
+
+/** The inverse of `normalizeExtended`: `denormalize` continued linearly past ±1. */
+export function denormalizeExtended(table: CalibrationTable, attribute: Attribute, u: number): number {
+  const q = table.quantiles[attribute];
+  const last = q.length - 1;
+  if (u < -1) return q[0] + ((u + 1) * (q[1] - q[0]) * last) / 2;
+  if (u > 1) return q[last] + ((u - 1) * (q[last] - q[last - 1]) * last) / 2;
+  return denormalize(table, attribute, u);
+}

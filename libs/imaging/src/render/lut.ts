@@ -1,4 +1,4 @@
-import { linearToSrgb, srgbToLinear } from '../color/srgb.js';
+import { linearToSrgbFast, srgbToLinear } from '../color/srgb.js';
 import { applyOperator, type RegionOperator } from './operators.js';
 
 /** Nodes per axis of the 3-D LUT that carries a region's transform to full resolution. */
@@ -20,9 +20,9 @@ export function buildLut(op: RegionOperator, size = LUT_SIZE): Float32Array {
     for (let g = 0; g < size; g++) {
       for (let b = 0; b < size; b++) {
         applyOperator(op, lin[r], lin[g], lin[b], out);
-        lut[o++] = linearToSrgb(out[0]);
-        lut[o++] = linearToSrgb(out[1]);
-        lut[o++] = linearToSrgb(out[2]);
+        lut[o++] = linearToSrgbFast(out[0]);
+        lut[o++] = linearToSrgbFast(out[1]);
+        lut[o++] = linearToSrgbFast(out[2]);
       }
     }
   }

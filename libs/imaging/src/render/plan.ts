@@ -6,6 +6,15 @@ export const CELL_MIXED = 255;
 /** At most this many edited regions fit the one-byte cell modes (1..254). */
 export const MAX_EDITED_REGIONS = 254;
 
+/** A map that edits more regions than one render can carry (MAX_EDITED_REGIONS). */
+export class TooManyRegionsError extends RangeError {
+  override readonly name = 'TooManyRegionsError';
+  readonly code = 'too_many_regions';
+  constructor(readonly count: number) {
+    super(`at most ${MAX_EDITED_REGIONS} regions can be edited at once (got ${count})`);
+  }
+}
+
 /** One edited region as the full-resolution pass needs it. */
 export interface PlannedRegion {
   readonly id: number;

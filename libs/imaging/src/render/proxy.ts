@@ -24,7 +24,7 @@ import { applyOperator, buildOperator, type Strengths } from './operators.js';
 /** Lattice nodes per axis for the solver's LUT (the final render uses LUT_SIZE). */
 export const PROXY_LUT_SIZE = 17;
 /** Below this block standard deviation (0..255 codes) a pixel is represented by its mean alone. */
-const SMOOTH_SPREAD = 0.75;
+const SMOOTH_SPREAD = 2.5;
 
 export interface RegionProxy {
   readonly id: number;

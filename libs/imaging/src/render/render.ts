@@ -1,13 +1,13 @@
 import { asShotMap, analyzeWorking, prepareImage, type PreparedImage } from '../analysis.js';
 import type { CalibrationTable } from '../calibration/table.js';
-import { ATTRIBUTES, type Attribute, type AttributeRecord, type RgbImage, type Segmentation } from '../image.js';
+import { ATTRIBUTES, type Attribute, type AttributeRecord, type FloatRgbImage, type RgbImage, type Segmentation } from '../image.js';
 import { resolveMap, type ParameterMap, type ResolvedMap } from '../map/parameter-map.js';
 import { toWorkingSize } from '../resample.js';
 import { allocateLike, applyPlanRows } from './apply.js';
 import { featherCoefficients, prepareGuide, type FeatherCoefficients } from './guided-filter.js';
 import { buildLut, LUT_SIZE } from './lut.js';
 import { buildOperator, ZERO_STRENGTHS, type Strengths } from './operators.js';
-import { CELL_MIXED, CELL_UNTOUCHED, MAX_EDITED_REGIONS, cellsAcross, type RenderPlan } from './plan.js';
+import { CELL_MIXED, CELL_UNTOUCHED, MAX_EDITED_REGIONS, TooManyRegionsError, cellsAcross, type RenderPlan } from './plan.js';
 import { buildRegionProxy } from './proxy.js';
 import { CLIP_TOLERANCE, solveStrengths } from './solve.js';
 
@@ -48,6 +48,8 @@ const NOT_CLIPPED: Readonly<Record<Attribute, boolean>> = Object.freeze({ colorf
 const MAX_CORRECTION_ROUNDS = 3;
 /** Simulated errors below this are left alone. */
 const CORRECTION_TOLERANCE = 0.004;
+/** Neighbouring regions react to each other's corrections, so each round moves the aim by most, not all, of the error. */
+const CORRECTION_GAIN = 0.8;
 
 /**
  * Decides how to render: resolves the map against the as-shot values, solves each
@@ -69,7 +71,7 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
     const t = target.get(region.id) as AttributeRecord;
     return ATTRIBUTES.some((a) => Math.abs(t[a] - region.values[a]) >= UNCHANGED_EPSILON);
   });
-  if (edited.length > MAX_EDITED_REGIONS) throw new RangeError(`at most ${MAX_EDITED_REGIONS} regions can be edited at once (got ${edited.length})`);
+  if (edited.length > MAX_EDITED_REGIONS) throw new TooManyRegionsError(edited.length);
   const gw = work.width, gh = work.height;
   const guide = edited.length > 0 ? prepareGuide(work.data, gw, gh, FEATHER_RADIUS, FEATHER_EPSILON) : null;
   const states = edited.map((region) => {
@@ -106,7 +108,7 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
         const error = got[a] - s.target[a];
         s.missed[a] = Math.abs(error) > CLIP_TOLERANCE;
         if ((s.solved as NonNullable<typeof s.solved>).clipped[a] || Math.abs(error) <= CORRECTION_TOLERANCE || round === MAX_CORRECTION_ROUNDS) continue;
-        s.aim[a] = Math.max(-1.5, Math.min(1.5, s.aim[a] - error));
+        s.aim[a] = Math.max(-1.5, Math.min(1.5, s.aim[a] - CORRECTION_GAIN * error));
         s.dirty = again = true;
       }
     }
@@ -116,7 +118,8 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
   for (const s of states) {
     const solved = s.solved as NonNullable<typeof s.solved>;
     const clipped = {} as Record<Attribute, boolean>;
-    for (const a of ATTRIBUTES) clipped[a] = solved.clipped[a] || s.missed[a];
+    // Judged against the real target on the simulated render, not the solver's shifted aim.
+    for (const a of ATTRIBUTES) clipped[a] = s.missed[a];
     reports.set(s.region.id, { id: s.region.id, area: s.region.area, edited: true, asShot: s.region.values, target: s.target, achieved: solved.predicted, clipped, strengths: solved.strengths });
   }
   const regions = prepared.regions.map(
@@ -198,7 +201,12 @@ function classifyCells(feathers: readonly FeatherCoefficients[], gw: number, gh:
 
 /** Measures the rendered image at the working size and records each region's achieved values. */
 export function measureAchieved(rendered: RgbImage, prepared: PreparedImage, table: CalibrationTable, report: RenderReport): RenderReport {
-  const { regions } = analyzeWorking(toWorkingSize(rendered), prepared.labels, table);
+  return recordAchieved(toWorkingSize(rendered), prepared, table, report);
+}
+
+/** Records each region's achieved values from the rendered image already at the working size. */
+export function recordAchieved(renderedWork: FloatRgbImage, prepared: PreparedImage, table: CalibrationTable, report: RenderReport): RenderReport {
+  const { regions } = analyzeWorking(renderedWork, prepared.labels, table);
   const byId = new Map(regions.map((r) => [r.id, r.values]));
   for (const r of report.regions) {
     const v = byId.get(r.id);

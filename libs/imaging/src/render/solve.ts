@@ -16,7 +16,7 @@
  */
 
 import type { CalibrationTable } from '../calibration/table.js';
-import { normalizeExtended } from '../calibration/table.js';
+import { denormalizeExtended, normalize } from '../calibration/table.js';
 import { ATTRIBUTES, type Attribute, type AttributeRecord } from '../image.js';
 import { scoresFromStats } from '../scores/formulas.js';
 import { STRENGTH_BOUNDS, type Strengths } from './operators.js';
@@ -40,9 +40,13 @@ export interface SolveResult {
 /** Solver tolerance in normalised units (the acceptance band is 0.03). */
 export const SOLVE_TOLERANCE = 0.004;
 /** Residual beyond which a target counts as out of reach (clipped) in the report. */
-export const CLIP_TOLERANCE = 0.01;
+export const CLIP_TOLERANCE = 0.02;
 const MAX_EVALUATIONS = 24;
 const FD_STEP = 0.25;
+/** Largest change of any strength in one step. */
+const MAX_STEP = 1.5;
+/** Half-width (normalised units) over which the calibration's slope is averaged. */
+const SLOPE_SPAN = 0.05;
 
 function toVector(r: AttributeRecord): number[] {
   return ATTRIBUTES.map((a) => r[a]);
@@ -93,22 +97,38 @@ export function solveStrengths(
 ): SolveResult {
   let evaluations = 0;
   const t = toVector(target);
+  // Newton runs on raw scores scaled by the calibration's slope around each target:
+  // the table is a piecewise-linear CDF of a few hundred regions, jagged at the scale
+  // of single samples, while raw scores are smooth in the strengths.
+  const rawTarget = ATTRIBUTES.map((a, i) => denormalizeExtended(table, a, t[i]));
+  const slope = ATTRIBUTES.map((a, i) => {
+    const s = (denormalizeExtended(table, a, t[i] + SLOPE_SPAN) - denormalizeExtended(table, a, t[i] - SLOPE_SPAN)) / (2 * SLOPE_SPAN);
+    return Math.max(s, 1e-9);
+  });
+  let lastRaw: AttributeRecord | undefined;
   const measure = (x: readonly number[]): number[] => {
     evaluations++;
-    const raw = scoresFromStats(proxyStats(proxy, fromVector(x))) as AttributeRecord;
-    return ATTRIBUTES.map((a) => normalizeExtended(table, a, raw[a]));
+    lastRaw = scoresFromStats(proxyStats(proxy, fromVector(x))) as AttributeRecord;
+    const raw = lastRaw;
+    return ATTRIBUTES.map((a, i) => t[i] + (raw[a] - rawTarget[i]) / slope[i]);
   };
   let x = start ? toVector(start.strengths) : [0, 0, 0, 0];
   let u = measure(x);
   let f = u.map((v, i) => v - t[i]);
+  let raw = lastRaw as AttributeRecord;
+  const done = () => finish(x, ATTRIBUTES.map((a) => normalize(table, a, raw[a])), t, evaluations, J);
   const J = start && start.jacobian.length === 4 ? start.jacobian.map((row) => [...row]) : maxAbs(f) <= SOLVE_TOLERANCE ? [] : finiteDifferenceJacobian(measure, x, u, f);
-  if (maxAbs(f) <= SOLVE_TOLERANCE) return finish(x, u, f, evaluations, J);
-  let radius = 1.5;
+  if (maxAbs(f) <= SOLVE_TOLERANCE) return done();
   let failures = 0;
-  while (evaluations < MAX_EVALUATIONS && maxAbs(f) > SOLVE_TOLERANCE && radius > 0.005) {
-    let d = activeSetStep(J, f, x);
+  // Levenberg–Marquardt (Marquardt 1963): damped Gauss–Newton steps, the damping
+  // raised when a step fails and lowered when it succeeds, so that an ill-conditioned
+  // pair (a saturated region's colour is both its colourfulness and its temperature)
+  // cannot send the strengths off in a weak direction.
+  let lambda = 1e-3;
+  while (evaluations < MAX_EVALUATIONS && maxAbs(f) > SOLVE_TOLERANCE && lambda < 1e6) {
+    let d = activeSetStep(J, f, x, lambda);
     const len = maxAbs(d);
-    if (len > radius) d = d.map((v) => (v * radius) / len);
+    if (len > MAX_STEP) d = d.map((v) => (v * MAX_STEP) / len);
     const xn = clampToBounds(x.map((xi, i) => xi + d[i]));
     const dx = xn.map((v, i) => v - x[i]);
     const dd = norm2(dx);
@@ -125,11 +145,12 @@ export function solveStrengths(
       x = xn;
       u = un;
       f = fn;
-      radius = Math.min(3, Math.max(radius, 2 * maxAbs(dx)));
+      raw = lastRaw as AttributeRecord;
+      lambda = Math.max(1e-6, lambda / 4);
       failures = 0;
     } else {
-      radius = maxAbs(dx) / 2;
-      // Twice in a row the model was wrong: measure the Jacobian afresh where we stand.
+      lambda *= 8;
+      // Twice wrong in a row: measure the Jacobian afresh where we stand.
       if (++failures === 2 && evaluations + 4 < MAX_EVALUATIONS) {
         const fresh = finiteDifferenceJacobian(measure, x, u, f);
         for (let i = 0; i < 4; i++) J[i] = fresh[i];
@@ -137,20 +158,27 @@ export function solveStrengths(
       }
     }
   }
-  return finish(x, u, f, evaluations, J);
+  return done();
 }
 
 /**
- * The Newton step, with strengths pinned at a bound that the step would push past held
- * fixed and their attributes dropped from the system: a target out of one operator's
- * reach must not stop the other three from meeting theirs.
+ * The damped Gauss–Newton step (JᵀJ + λ·diag(JᵀJ))·d = −Jᵀf, with strengths pinned at a
+ * bound that the step would push past held fixed and their attributes dropped from the
+ * system: a target out of one operator's reach must not stop the other three from
+ * meeting theirs.
  */
-function activeSetStep(J: number[][], f: readonly number[], x: readonly number[]): number[] {
+function activeSetStep(J: number[][], f: readonly number[], x: readonly number[], lambda: number): number[] {
   const free = [0, 1, 2, 3];
   for (let pass = 0; pass < 4; pass++) {
-    const Jr = free.map((i) => free.map((k) => J[i][k]));
-    const fr = free.map((i) => f[i]);
-    const dr = newtonStep(Jr, fr) ?? fr.map((fi, i) => -fi / (Math.abs(Jr[i][i]) > 1e-6 ? Jr[i][i] : 1));
+    const n = free.length;
+    const A: number[][] = free.map(() => new Array<number>(n).fill(0));
+    const g = new Array<number>(n).fill(0);
+    for (let r = 0; r < n; r++) {
+      for (let c = 0; c < n; c++) for (const i of free) A[r][c] += J[i][free[r]] * J[i][free[c]];
+      for (const i of free) g[r] += J[i][free[r]] * f[i];
+    }
+    for (let r = 0; r < n; r++) A[r][r] += lambda * Math.max(A[r][r], 1e-6);
+    const dr = newtonStep(A, g) ?? g.map((gi, r) => -gi / Math.max(A[r][r], 1e-6));
     const d = [0, 0, 0, 0];
     free.forEach((i, k) => (d[i] = dr[k]));
     const pinned = free.filter((i) => {
@@ -178,11 +206,13 @@ function finiteDifferenceJacobian(measure: (x: readonly number[]) => number[], x
   return J;
 }
 
-/** Packs the solver's end point; a residual beyond CLIP_TOLERANCE means the target was out of reach. */
-function finish(x: readonly number[], u: readonly number[], f: readonly number[], evaluations: number, jacobian: number[][]): SolveResult {
+/** Packs the solver's end point (true normalised scores); a miss beyond CLIP_TOLERANCE means the target was out of reach. */
+function finish(x: readonly number[], u: readonly number[], t: readonly number[], evaluations: number, jacobian: number[][]): SolveResult {
   const clipped = {} as Record<Attribute, boolean>;
-  ATTRIBUTES.forEach((a, i) => (clipped[a] = Math.abs(f[i]) > CLIP_TOLERANCE));
   const predicted = {} as AttributeRecord;
-  ATTRIBUTES.forEach((a, i) => (predicted[a] = Math.max(-1, Math.min(1, u[i]))));
+  ATTRIBUTES.forEach((a, i) => {
+    clipped[a] = Math.abs(u[i] - t[i]) > CLIP_TOLERANCE;
+    predicted[a] = u[i];
+  });
   return { strengths: fromVector(x), predicted, clipped, evaluations, jacobian };
 }

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import { prepareImage } from '../analysis.js';
+import { DEFAULT_CALIBRATION as table } from '../calibration/default.js';
+import { ATTRIBUTES, type Attribute, type RgbImage, type Segmentation } from '../image.js';
+import { mulberry32 } from '../segment/clusters.js';
+import { loadSample, loadSampleMask } from '../testing/fixtures.js';
+import { render } from './render.js';
+
+/** Targets = as-shot + U(−0.4, 0.4), clamped to [−0.8, 0.8], as the accuracy benchmark draws them. */
+function randomMap(image: RgbImage, seg: Segmentation | undefined, seed: number) {
+  const rand = mulberry32(seed);
+  return {
+    regions: prepareImage(image, seg, table).regions.map((r) => ({
+      id: r.id,
+      values: Object.fromEntries(ATTRIBUTES.map((a) => [a, Math.max(-0.8, Math.min(0.8, r.values[a] + 0.4 * (2 * rand() - 1)))])),
+    })),
+  };
+}
+
+describe('control accuracy (subset of the benchmark)', () => {
+  it('achieved within 0.03 of the target for ≥ 95 % of (region, attribute) pairs not flagged clipped', async () => {
+    const errors: number[] = [];
+    let pairs = 0;
+    for (const [name, seed] of [
+      ['sunset_by_Aitzol_Berasategi.jpg', 11],
+      ['life_by_Aitzol_Berasategi.jpg', 12],
+      ['Wine_by_Jakkub_Mede.jpg', 13],
+    ] as const) {
+      const image = await loadSample(name, 900);
+      const mask = await loadSampleMask(name);
+      for (const seg of [undefined, mask]) {
+        const { report } = render(image, seg, randomMap(image, seg, seed), table);
+        for (const r of report.regions) {
+          for (const a of ATTRIBUTES) {
+            pairs++;
+            if (!r.clipped[a]) errors.push(Math.abs(r.achieved[a] - r.target[a]));
+          }
+        }
+      }
+    }
+    expect(pairs).toBe(36);
+    // Most targets are reachable, and those the renderer claims to reach, it reaches.
+    expect(errors.length).toBeGreaterThanOrEqual(27);
+    expect(errors.filter((e) => e <= 0.03).length / errors.length).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('monotonicity', () => {
+  it.each(ATTRIBUTES)('achieved %s rises strictly with its target', async (attribute: Attribute) => {
+    const image = await loadSample('picosdeeuropa_by_Aitzol_Berasategi.jpg', 640);
+    const achieved: number[] = [];
+    for (const target of [-0.6, -0.3, 0, 0.3, 0.6]) {
+      const { report } = render(image, undefined, { regions: [], global: { [attribute]: target } }, table);
+      achieved.push(report.regions[0].achieved[attribute]);
+    }
+    for (let i = 1; i < achieved.length; i++) expect(achieved[i]).toBeGreaterThan(achieved[i - 1]);
+  });
+});
+
+/** Distance (in pixels) from each pixel to the nearest pixel of `id`, by a two-pass chamfer transform. */
+function distanceTo(labels: Uint8Array, width: number, height: number, id: number): Float32Array {
+  const d = new Float32Array(width * height).fill(Infinity);
+  for (let i = 0; i < d.length; i++) if (labels[i] === id) d[i] = 0;
+  const D = Math.SQRT2;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (x > 0) d[i] = Math.min(d[i], d[i - 1] + 1);
+      if (y > 0) d[i] = Math.min(d[i], d[i - width] + 1, x > 0 ? d[i - width - 1] + D : Infinity, x + 1 < width ? d[i - width + 1] + D : Infinity);
+    }
+  }
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const i = y * width + x;
+      if (x + 1 < width) d[i] = Math.min(d[i], d[i + 1] + 1);
+      if (y + 1 < height) d[i] = Math.min(d[i], d[i + width] + 1, x + 1 < width ? d[i + width + 1] + D : Infinity, x > 0 ? d[i + width - 1] + D : Infinity);
+    }
+  }
+  return d;
+}
+
+describe('locality', () => {
+  it('pixels further than 2 % of the diagonal outside an edited region barely change', async () => {
+    const name = 'aitzgorri_by_Aitzol_Berasategi.jpg';
+    const image = await loadSample(name, 1600);
+    const mask = await loadSampleMask(name);
+    const asShot = prepareImage(image, mask, table).regions.find((r) => r.id === 1);
+    if (!asShot) throw new Error('mask has no region 1');
+    const { image: out } = render(image, mask, { regions: [{ id: 1, values: { brightness: asShot.values.brightness + 0.4, colorfulness: asShot.values.colorfulness - 0.3 } }] }, table);
+    // The mask at full resolution (nearest), and each pixel's distance to region 1.
+    const { width: W, height: H } = image;
+    const full = new Uint8Array(W * H);
+    for (let y = 0; y < H; y++) {
+      const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / H));
+      for (let x = 0; x < W; x++) full[y * W + x] = mask.labels[sy * mask.width + Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / W))];
+    }
+    const dist = distanceTo(full, W, H, 1);
+    const far = 0.02 * Math.hypot(W, H);
+    const diffs: number[] = [];
+    for (let i = 0; i < W * H; i++) {
+      if (dist[i] <= far) continue;
+      for (let c = 0; c < 3; c++) diffs.push(Math.abs(out.data[3 * i + c] - image.data[3 * i + c]));
+    }
+    expect(diffs.length).toBeGreaterThan(W * H * 0.1);
+    const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
+    diffs.sort((a, b) => a - b);
+    expect(mean).toBeLessThanOrEqual(1);
+    expect(diffs[Math.floor(diffs.length * 0.99)]).toBeLessThanOrEqual(3);
+    // And the edit did happen inside the region.
+    let inside = 0, n = 0;
+    for (let i = 0; i < W * H; i++) if (full[i] === 1) { inside += out.data[3 * i + 1] - image.data[3 * i + 1]; n++; }
+    expect(inside / n).toBeGreaterThan(5);
+  });
+
+  it('a map equal to the as-shot values leaves every pixel bit-identical', async () => {
+    const image = await loadSample('skimage_coffee.png', 600);
+    const mask = await loadSampleMask('skimage_coffee.png');
+    const regions = prepareImage(image, mask, table).regions.map((r) => ({ id: r.id, values: r.values }));
+    const { image: out, report } = render(image, mask, { regions }, table);
+    expect(Buffer.compare(Buffer.from(out.data.buffer), Buffer.from(image.data.buffer))).toBe(0);
+    expect(report.regions.every((r) => !r.edited)).toBe(true);
+  });
+});
+
+describe('bit depth', () => {
+  it('16-bit input keeps 16-bit precision through to a 16-bit output', () => {
+    // A smooth 16-bit ramp: 8-bit processing anywhere would collapse it to ≤ 256 levels.
+    const W = 2048, H = 8;
+    const data = new Uint16Array(W * H * 3);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const v = Math.round(8000 + (x / (W - 1)) * 40000);
+      data.set([v, Math.round(v * 0.9), Math.round(v * 0.8)], 3 * (y * W + x));
+    }
+    const { image: out } = render({ width: W, height: H, data }, undefined, { regions: [], global: { brightness: 0.2, contrast: 0.1 } }, table);
+    expect(out.data).toBeInstanceOf(Uint16Array);
+    const levels = new Set<number>();
+    for (let x = 0; x < W; x++) levels.add(out.data[3 * x + 1]);
+    expect(levels.size).toBeGreaterThan(1500);
+    // Still monotone along the ramp.
+    for (let x = 1; x < W; x++) expect(out.data[3 * x + 1]).toBeGreaterThanOrEqual(out.data[3 * (x - 1) + 1]);
+  });
+});
+
+describe('degenerate input', () => {
+  it('tiny images and one-pixel regions render without NaN', () => {
+    const image = { width: 3, height: 2, data: Uint8Array.from([10, 20, 30, 200, 100, 50, 90, 90, 90, 250, 250, 250, 0, 0, 0, 128, 64, 32]) };
+    const seg = { width: 3, height: 2, labels: Uint8Array.from([0, 1, 1, 2, 2, 2]) };
+    const { image: out, report } = render(image, seg, { regions: [], global: { brightness: 0.3 } }, table);
+    expect(out.data).toHaveLength(18);
+    for (const r of report.regions) for (const a of ATTRIBUTES) expect(Number.isNaN(r.achieved[a])).toBe(false);
+  });
+});

@@ -1,0 +1,60 @@
+import {
+  AreaAccumulator,
+  planRender,
+  prepareWorking,
+  recordAchieved,
+  valueScaleOf,
+  workingSizeOf,
+  type CalibrationTable,
+  type ParameterMap,
+  type RenderResult,
+  type RgbImage,
+  type Segmentation,
+} from '@pertouch/imaging';
+import type { RenderPool } from './pool.js';
+import type { SharedImage, TaskResult } from './protocol.js';
+import { viewOf } from './run-task.js';
+
+/** Copies an image into shared memory (a no-op when it already lives there). */
+export function toShared(image: RgbImage): SharedImage {
+  const depth = image.data instanceof Uint16Array ? 16 : 8;
+  if (image.data.buffer instanceof SharedArrayBuffer && image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength) {
+    return { width: image.width, height: image.height, depth, buffer: image.data.buffer };
+  }
+  const buffer = new SharedArrayBuffer(image.data.byteLength);
+  (depth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer)).set(image.data);
+  return { width: image.width, height: image.height, depth, buffer };
+}
+
+function mergeSums(into: AreaAccumulator, results: readonly TaskResult[]): AreaAccumulator {
+  for (const r of results) if (r.sums) into.merge({ sums: r.sums, squares: r.squares });
+  return into;
+}
+
+/**
+ * The embedded renderer's `render`, with its three full-resolution passes — area
+ * downsampling of the input, the plan's application and the downsampling of the output
+ * for measurement — split into strips of rows across the pool's threads. Same result as
+ * `render` to the bit; planning stays on the calling thread (it works at the working size).
+ */
+export async function renderParallel(
+  pool: RenderPool,
+  image: RgbImage,
+  segmentation: Segmentation | undefined,
+  map: ParameterMap,
+  table: CalibrationTable,
+): Promise<RenderResult> {
+  const src = toShared(image);
+  const size = workingSizeOf(image.width, image.height);
+  const strips = pool.strips(image.height);
+  const down = await pool.run(strips.map(([y0, y1]) => ({ kind: 'downsample' as const, src, width: size.width, height: size.height, squares: true, y0, y1 })));
+  const scale = valueScaleOf(viewOf(src).data);
+  const { image: work, spread } = mergeSums(new AreaAccumulator(image.width, image.height, size.width, size.height, true), down).finish(scale);
+  const prepared = prepareWorking(image, work, spread, segmentation, table);
+  const { plan, report } = planRender(prepared, map, table);
+  const dst: SharedImage = { ...src, buffer: new SharedArrayBuffer(src.buffer.byteLength) };
+  const applied = await pool.run(strips.map(([y0, y1]) => ({ kind: 'apply' as const, plan, src, dst, measure: size, y0, y1 })));
+  const rendered = mergeSums(new AreaAccumulator(image.width, image.height, size.width, size.height), applied).finish(scale).image;
+  recordAchieved(rendered, prepared, table, report);
+  return { image: viewOf(dst), report };
+}

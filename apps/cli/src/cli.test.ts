@@ -375,6 +375,12 @@ describe('bad input: exit 2, one line on stderr, no output file', () => {
     expect(invalid.stderr).toMatch(/^pertouch: \[config\.invalid_max_pixels\] /);
   });
 
+  it('rejects a bad PERTOUCH_THREADS with a one-line error', async () => {
+    const bad = await cli(['analyze', small], { PERTOUCH_THREADS: 'many' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^pertouch: \[config.invalid_threads\] PERTOUCH_THREADS must be an integer in 1..256/);
+  });
+
   it('loads the calibration table from PERTOUCH_CALIBRATION; --calibration wins', async () => {
     const table = await writeJson('table.json', { ...DEFAULT_CALIBRATION, version: 'test-table' });
     const viaEnv = await cli(['analyze', small, '--json'], { PERTOUCH_CALIBRATION: table });

@@ -13,6 +13,8 @@ export interface CliConfig {
   readonly maxPixels: number;
   /** PERTOUCH_CALIBRATION: a calibration table to use instead of the built-in one. */
   readonly calibrationPath: string | undefined;
+  /** PERTOUCH_THREADS: threads for the full-resolution passes (default: one per CPU). */
+  readonly threads: number | undefined;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -21,7 +23,17 @@ export function configFromEnv(env: Env): CliConfig {
   return {
     maxPixels: parseMaxPixels(env.PERTOUCH_MAX_PIXELS),
     calibrationPath: env.PERTOUCH_CALIBRATION || undefined,
+    threads: parseThreads(env.PERTOUCH_THREADS),
   };
+}
+
+function parseThreads(value: string | undefined): number | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0 || n > 256) {
+    throw new CliError('config.invalid_threads', `PERTOUCH_THREADS must be an integer in 1..256, got ${JSON.stringify(value)}`);
+  }
+  return n;
 }
 
 function parseMaxPixels(value: string | undefined): number {

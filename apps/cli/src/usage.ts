@@ -11,6 +11,7 @@ const GLOBALS = `Global options:
 Environment:
   PERTOUCH_CALIBRATION   calibration table (--calibration takes precedence)
   PERTOUCH_MAX_PIXELS    largest accepted image in pixels (default ${DEFAULT_MAX_PIXELS})
+  PERTOUCH_THREADS       threads for the full-resolution passes (default: one per CPU)
   PERTOUCH_DEBUG=1       print the stack of internal errors
 
 Exit status: 0 success, 2 bad input or usage (one line on stderr:

@@ -54,6 +54,8 @@ export class AreaAccumulator {
   readonly squares: Float64Array | null;
   private readonly colA: Int32Array;
   private readonly colWA: Float64Array;
+  /** Whether a whole source column is the last one of its output column. */
+  private readonly closes: Uint8Array;
   private readonly hrow: Float64Array;
   private readonly hrow2: Float64Array | null;
 
@@ -83,39 +85,64 @@ export class AreaAccumulator {
       this.colA[i] = a;
       this.colWA[i] = Math.min((i + 1) * width, (a + 1) * srcWidth) - i * width;
     }
+    this.closes = new Uint8Array(srcWidth);
+    for (let i = 0; i < srcWidth; i++) this.closes[i] = i + 1 === srcWidth || this.colA[i + 1] !== this.colA[i] ? 1 : 0;
     this.hrow = new Float64Array(width * 3 + 3);
     this.hrow2 = withSquares ? new Float64Array(width * 3 + 3) : null;
   }
 
   /** Adds source rows [y0, y1) of `src` (interleaved RGB, the full source image's buffer). */
   addRows(src: ArrayLike<number>, y0: number, y1: number): this {
-    const { srcWidth: srcW, srcHeight: srcH, width, height, colA, colWA, hrow, hrow2, sums, squares } = this;
+    const { srcWidth: srcW, srcHeight: srcH, width, height, colA, colWA, closes, hrow, hrow2, sums, squares } = this;
     const rowLen = width * 3;
+    const full = width; // a source column entirely inside one output column has weight `width`
     for (let j = y0; j < y1; j++) {
       hrow.fill(0);
       if (hrow2) hrow2.fill(0);
       const rowBase = j * srcW * 3;
+      // Source columns inside one output column (most of them) take plain sums, scaled
+      // by `full` once per output column below; only the straddling columns are split.
+      let o: number;
+      let r = 0, g = 0, b = 0, r2 = 0, g2 = 0, b2 = 0;
       for (let i = 0; i < srcW; i++) {
         const s = rowBase + i * 3;
-        const o = colA[i] * 3;
+        const R = src[s], G = src[s + 1], B = src[s + 2];
         const wA = colWA[i];
-        const wB = width - wA;
-        const r = src[s], g = src[s + 1], b = src[s + 2];
-        hrow[o] += wA * r;
-        hrow[o + 1] += wA * g;
-        hrow[o + 2] += wA * b;
-        // The row buffer has one spare pixel, so a zero-weight spill needs no branch.
-        hrow[o + 3] += wB * r;
-        hrow[o + 4] += wB * g;
-        hrow[o + 5] += wB * b;
-        if (hrow2) {
-          hrow2[o] += wA * r * r;
-          hrow2[o + 1] += wA * g * g;
-          hrow2[o + 2] += wA * b * b;
-          hrow2[o + 3] += wB * r * r;
-          hrow2[o + 4] += wB * g * g;
-          hrow2[o + 5] += wB * b * b;
+        if (wA === full) {
+          r += R; g += G; b += B;
+          if (hrow2) { r2 += R * R; g2 += G * G; b2 += B * B; }
+          if (!closes[i]) continue;
+          // The last source column of its output column: flush the plain sums.
+          o = colA[i] * 3;
+          hrow[o] += full * r;
+          hrow[o + 1] += full * g;
+          hrow[o + 2] += full * b;
+          if (hrow2) {
+            hrow2[o] += full * r2;
+            hrow2[o + 1] += full * g2;
+            hrow2[o + 2] += full * b2;
+          }
+          r = g = b = r2 = g2 = b2 = 0;
+          continue;
         }
+        // Close output column colA[i] with this column's share, open the next with the rest.
+        const wB = full - wA;
+        o = colA[i] * 3;
+        hrow[o] += full * r + wA * R;
+        hrow[o + 1] += full * g + wA * G;
+        hrow[o + 2] += full * b + wA * B;
+        hrow[o + 3] += wB * R;
+        hrow[o + 4] += wB * G;
+        hrow[o + 5] += wB * B;
+        if (hrow2) {
+          hrow2[o] += full * r2 + wA * R * R;
+          hrow2[o + 1] += full * g2 + wA * G * G;
+          hrow2[o + 2] += full * b2 + wA * B * B;
+          hrow2[o + 3] += wB * R * R;
+          hrow2[o + 4] += wB * G * G;
+          hrow2[o + 5] += wB * B * B;
+        }
+        r = g = b = r2 = g2 = b2 = 0;
       }
       // Vertically, the same integer scheme: source row j spans [j·height, (j+1)·height).
       const a = Math.floor((j * height) / srcH);

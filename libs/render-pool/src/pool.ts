@@ -40,8 +40,8 @@ export class RenderPool {
     }
   }
 
-  /** A pool of `threads` workers (default: one per available CPU, env PERTOUCH_THREADS overrides). */
-  static create(threads = Number(process.env.PERTOUCH_THREADS ?? availableParallelism())): RenderPool {
+  /** A pool of `threads` workers (default: one per available CPU). */
+  static create(threads = availableParallelism()): RenderPool {
     if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a positive integer (got ${threads})`);
     return new RenderPool(threads);
   }

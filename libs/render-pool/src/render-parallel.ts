@@ -7,6 +7,7 @@ import {
   workingSizeOf,
   type CalibrationTable,
   type ParameterMap,
+  type RenderPlan,
   type RenderResult,
   type RgbImage,
   type Segmentation,
@@ -24,6 +25,24 @@ export function toShared(image: RgbImage): SharedImage {
   const buffer = new SharedArrayBuffer(image.data.byteLength);
   (depth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer)).set(image.data);
   return { width: image.width, height: image.height, depth, buffer };
+}
+
+/** A typed array's copy in shared memory, so posting it to a worker shares it instead of cloning it. */
+function shareArray<T extends Float32Array | Uint8Array | Uint32Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
+  copy.set(a as never);
+  return copy;
+}
+
+/** The plan with its large arrays (LUTs, feathering coefficients, cell maps) in shared memory. */
+export function sharePlan(plan: RenderPlan): RenderPlan {
+  return {
+    ...plan,
+    cellMode: shareArray(plan.cellMode),
+    cellRegions: shareArray(plan.cellRegions),
+    regions: plan.regions.map((r) => ({ ...r, lut: shareArray(r.lut), feather: { ...r.feather, ab: shareArray(r.feather.ab) } })),
+  };
 }
 
 function mergeSums(into: AreaAccumulator, results: readonly TaskResult[]): AreaAccumulator {
@@ -52,8 +71,9 @@ export async function renderParallel(
   const { image: work, spread } = mergeSums(new AreaAccumulator(image.width, image.height, size.width, size.height, true), down).finish(scale);
   const prepared = prepareWorking(image, work, spread, segmentation, table);
   const { plan, report } = planRender(prepared, map, table);
+  const shared = sharePlan(plan);
   const dst: SharedImage = { ...src, buffer: new SharedArrayBuffer(src.buffer.byteLength) };
-  const applied = await pool.run(strips.map(([y0, y1]) => ({ kind: 'apply' as const, plan, src, dst, measure: size, y0, y1 })));
+  const applied = await pool.run(strips.map(([y0, y1]) => ({ kind: 'apply' as const, plan: shared, src, dst, measure: size, y0, y1 })));
   const rendered = mergeSums(new AreaAccumulator(image.width, image.height, size.width, size.height), applied).finish(scale).image;
   recordAchieved(rendered, prepared, table, report);
   return { image: viewOf(dst), report };

@@ -20,9 +20,9 @@ export function outputSettings(ctx: CommandContext): { path: string; format: Out
 const PARALLEL_MIN_PIXELS = 2_000_000;
 
 /** The library's render (its full-resolution passes on all cores), with input errors turned into CliErrors. */
-async function renderChecked(inputs: Inputs, map: ParameterMap): Promise<RenderResult> {
+async function renderChecked(inputs: Inputs, map: ParameterMap, threads: number | undefined): Promise<RenderResult> {
   const { image } = inputs.decoded;
-  const pool = RenderPool.create(image.width * image.height < PARALLEL_MIN_PIXELS ? 1 : undefined);
+  const pool = RenderPool.create(image.width * image.height < PARALLEL_MIN_PIXELS ? 1 : threads);
   try {
     return await renderParallel(pool, image, inputs.segmentation, map, inputs.table);
   } catch (error) {
@@ -54,7 +54,7 @@ const bitDepthOf = (image: RgbImage, format: OutputFormat): 8 | 16 => (image.dat
 export async function renderToFile(ctx: CommandContext, mapFor: (regionIds: ReadonlySet<number>) => ParameterMap): Promise<void> {
   const output = outputSettings(ctx);
   const inputs = await loadInputs(ctx);
-  const { image, report } = await renderChecked(inputs, mapFor(inputs.regionIds));
+  const { image, report } = await renderChecked(inputs, mapFor(inputs.regionIds), ctx.config.threads);
   await writeFileAtomic(output.path, await encodeImage(image, output));
   const written = { path: output.path, format: output.format, width: image.width, height: image.height, bitDepth: bitDepthOf(image, output.format) };
   if (ctx.line.options.json) {

@@ -2,7 +2,7 @@ import { linearToSrgbFast, srgbToLinear } from '../color/srgb.js';
 import { applyOperator, type RegionOperator } from './operators.js';
 
 /** Nodes per axis of the 3-D LUT that carries a region's transform to full resolution. */
-export const LUT_SIZE = 33;
+export const LUT_SIZE = 25;
 
 /**
  * Samples a region's transform on a size³ lattice over the sRGB-encoded cube, in the

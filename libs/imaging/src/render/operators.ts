@@ -79,13 +79,15 @@ export function temperatureMatrix(s: number): Float64Array {
 }
 
 /**
- * Exposure with highlight roll-off: y = g·x / (1 + (g − 1)·x) on linear values.
- * Fixes black and white (never clips), is strictly increasing in x and in g, and
- * composes like exposure (g₁ then g₂ equals g₁·g₂). At g = 2^EV it is +EV of
- * exposure in the shadows, easing into the highlights.
+ * Exposure on linear values. Brightening (gain g > 1) uses a highlight roll-off,
+ * y = g·x / (1 + (g − 1)·x): +EV in the shadows, easing into white, which it never
+ * clips (and it composes like exposure: g₁ then g₂ equals g₁·g₂). Darkening (g < 1) is
+ * plain exposure, y = g·x: highlights come down as much as everything else — the
+ * roll-off's mirror would keep white and crush only the shadows.
+ * Strictly increasing in x and in g; continuous at g = 1.
  */
 export function exposureCurve(x: number, gain: number): number {
-  return (gain * x) / (1 + (gain - 1) * x);
+  return gain >= 1 ? (gain * x) / (1 + (gain - 1) * x) : gain * x;
 }
 
 /**
@@ -153,10 +155,14 @@ const [D0, D1, D2, D3, D4, D5, D6, D7, D8] = OKLAB_M1_SRGB_INVERSE;
 export function applyOperator(op: RegionOperator, r: number, g: number, b: number, out: Float64Array | Float32Array): void {
   let R = r, G = g, B = b;
   const k = op.gain;
-  if (k !== 1) {
+  if (k > 1) {
     R = (k * R) / (1 + (k - 1) * R);
     G = (k * G) / (1 + (k - 1) * G);
     B = (k * B) / (1 + (k - 1) * B);
+  } else if (k < 1) {
+    R *= k;
+    G *= k;
+    B *= k;
   }
   // Linear sRGB → OKLab (Ottosson 2020).
   const l = Math.cbrt(A0 * R + A1 * G + A2 * B);

@@ -40,6 +40,11 @@ export interface RenderPlan {
    * CELL_UNTOUCHED, k + 1 when only regions[k] applies there at full weight, or CELL_MIXED.
    */
   readonly cellMode: Uint8Array;
+  /**
+   * Per grid cell, bit k set when regions[k] has any weight at one of its 4 nodes
+   * (k < 32; a plan with more edited regions sets every bit and checks them all).
+   */
+  readonly cellRegions: Uint32Array;
 }
 
 export function cellsAcross(gridSize: number): number {

@@ -16,9 +16,9 @@
  * the lattice nodes the region's points touch.
  */
 
-import { linearToSrgbFast, srgbToLinear } from '../color/srgb.js';
+import { SRGB8_TO_LINEAR, linearToSrgbFast, srgbToLinear } from '../color/srgb.js';
 import type { FloatRgbImage } from '../image.js';
-import { addPair, addPixel, emptyStats, type RegionStats } from '../scores/stats.js';
+import { emptyStats, type RegionStats } from '../scores/stats.js';
 import { applyOperator, buildOperator, type Strengths } from './operators.js';
 
 /** Lattice nodes per axis for the solver's LUT (the final render uses LUT_SIZE). */
@@ -30,7 +30,12 @@ export interface RegionProxy {
   readonly id: number;
   /** Number of region pixels at working size. */
   readonly pixels: number;
-  /** Mean linear luminance of the region as shot: the contrast curve's pivot. */
+  /**
+   * The region's perceptual mid-tone as shot: the linear luminance whose lightness
+   * (∛Y, OKLab's L for greys) is the region's mean lightness. The contrast curve pivots
+   * on it; a plain mean of linear values would sit in the highlights of any region with
+   * a bright part and crush the rest.
+   */
   readonly midLuminance: number;
   /** Per pixel, its points are pointStart[k] .. pointStart[k + 1] − 1. */
   readonly pointStart: Int32Array;
@@ -56,13 +61,15 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
   let n = 0;
   for (let i = 0; i < W * H; i++) if (labels[i] === id) index[i] = n++;
   const pointStart = new Int32Array(n + 1);
-  const pts: number[] = [];
-  const pairList: number[] = [];
+  // At most two points per pixel and two pairs (right, down) per pixel.
+  const base = new Int32Array(2 * n), off1 = new Int32Array(2 * n), off2 = new Int32Array(2 * n), w = new Float32Array(6 * n);
+  const pairs = new Int32Array(4 * n);
   const touched = new Uint8Array(SIZE * SIZE * SIZE);
-  let lum = 0;
-  const point = (r: number, g: number, b: number) => {
-    const c = (v: number) => (Math.min(255, Math.max(0, v)) * (SIZE - 1)) / 255;
-    const fr = c(r), fg = c(g), fb = c(b);
+  let np = 0, npairs = 0, lum = 0;
+  const point = (r: number, g: number, b: number): void => {
+    const fr = (Math.min(255, Math.max(0, r)) * (SIZE - 1)) / 255;
+    const fg = (Math.min(255, Math.max(0, g)) * (SIZE - 1)) / 255;
+    const fb = (Math.min(255, Math.max(0, b)) * (SIZE - 1)) / 255;
     const ir = Math.min(SIZE - 2, Math.floor(fr)), ig = Math.min(SIZE - 2, Math.floor(fg)), ib = Math.min(SIZE - 2, Math.floor(fb));
     const dr = fr - ir, dg = fg - ig, db = fb - ib;
     let o1: number, o2: number, w1: number, w2: number, w3: number;
@@ -73,51 +80,58 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
     } else if (db >= dg) { o1 = S_B; o2 = S_G + S_B; w1 = db - dg; w2 = dg - dr; w3 = dr; }
     else if (db >= dr) { o1 = S_G; o2 = S_G + S_B; w1 = dg - db; w2 = db - dr; w3 = dr; }
     else { o1 = S_G; o2 = S_R + S_G; w1 = dg - dr; w2 = dr - db; w3 = db; }
-    const base = ir * S_R + ig * S_G + ib * S_B;
-    pts.push(base, o1, o2, w1, w2, w3);
-    for (const o of [base, base + o1, base + o2, base + S_ALL]) touched[o / 3] = 1;
+    const at = ir * S_R + ig * S_G + ib * S_B;
+    base[np] = at;
+    off1[np] = o1;
+    off2[np] = o2;
+    w[3 * np] = w1;
+    w[3 * np + 1] = w2;
+    w[3 * np + 2] = w3;
+    np++;
+    touched[at / 3] = 1;
+    touched[(at + o1) / 3] = 1;
+    touched[(at + o2) / 3] = 1;
+    touched[(at + S_ALL) / 3] = 1;
   };
   let k = 0;
   for (let i = 0; i < W * H; i++) {
     if (index[i] < 0) continue;
     const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    lum += 0.2126729 * srgbToLinear(r / 255) + 0.7151522 * srgbToLinear(g / 255) + 0.072175 * srgbToLinear(b / 255);
-    pointStart[k] = pts.length / 6;
+    lum += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
+    pointStart[k] = np;
     const sr = spread ? spread[3 * i] : 0, sg = spread ? spread[3 * i + 1] : 0, sb = spread ? spread[3 * i + 2] : 0;
-    if (Math.max(sr, sg, sb) < SMOOTH_SPREAD) point(r, g, b);
+    if (sr < SMOOTH_SPREAD && sg < SMOOTH_SPREAD && sb < SMOOTH_SPREAD) point(r, g, b);
     else {
       point(r + sr, g + sg, b + sb);
       point(r - sr, g - sg, b - sb);
     }
-    const x = i % W, y = (i - x) / W;
-    if (x + 1 < W && index[i + 1] >= 0) pairList.push(k, index[i + 1]);
-    if (y + 1 < H && index[i + W] >= 0) pairList.push(k, index[i + W]);
+    const x = i % W;
+    if (x + 1 < W && index[i + 1] >= 0) {
+      pairs[npairs++] = k;
+      pairs[npairs++] = index[i + 1];
+    }
+    if (i + W < W * H && index[i + W] >= 0) {
+      pairs[npairs++] = k;
+      pairs[npairs++] = index[i + W];
+    }
     k++;
   }
-  pointStart[n] = pts.length / 6;
-  const np = pts.length / 6;
-  const base = new Int32Array(np), off1 = new Int32Array(np), off2 = new Int32Array(np), w = new Float32Array(np * 3);
-  for (let p = 0; p < np; p++) {
-    base[p] = pts[6 * p];
-    off1[p] = pts[6 * p + 1];
-    off2[p] = pts[6 * p + 2];
-    w[3 * p] = pts[6 * p + 3];
-    w[3 * p + 1] = pts[6 * p + 4];
-    w[3 * p + 2] = pts[6 * p + 5];
-  }
-  const nodes: number[] = [];
-  for (let i = 0; i < touched.length; i++) if (touched[i]) nodes.push(i * 3);
+  pointStart[n] = np;
+  let nodeCount = 0;
+  for (let i = 0; i < touched.length; i++) nodeCount += touched[i];
+  const nodes = new Int32Array(nodeCount);
+  for (let i = 0, j = 0; i < touched.length; i++) if (touched[i]) nodes[j++] = i * 3;
   return {
     id,
     pixels: n,
-    midLuminance: n > 0 ? lum / n : 0.18,
+    midLuminance: n > 0 ? (lum / n) ** 3 : 0.18,
     pointStart,
-    base,
-    off1,
-    off2,
-    w,
-    pairs: Int32Array.from(pairList),
-    nodes: Int32Array.from(nodes),
+    base: base.subarray(0, np),
+    off1: off1.subarray(0, np),
+    off2: off2.subarray(0, np),
+    w: w.subarray(0, 3 * np),
+    pairs: pairs.subarray(0, npairs),
+    nodes,
   };
 }
 
@@ -148,7 +162,9 @@ export function proxyStats(proxy: RegionProxy, strengths: Strengths): RegionStat
   if (scratchOut.length < proxy.pixels * 3) scratchOut = new Float32Array(proxy.pixels * 3);
   const out = scratchOut;
   const { pointStart, base, off1, off2, w } = proxy;
-  const stats = emptyStats();
+  // The pixel sums of RegionStats (scores/stats.ts), inlined: this loop runs for every
+  // solver evaluation over every pixel of the region.
+  let sumR = 0, sumG = 0, sumB = 0, sumRg = 0, sumRg2 = 0, sumYb = 0, sumYb2 = 0;
   for (let k = 0; k < proxy.pixels; k++) {
     let R = 0, G = 0, B = 0;
     const p0 = pointStart[k], p1 = pointStart[k + 1];
@@ -159,18 +175,27 @@ export function proxyStats(proxy: RegionProxy, strengths: Strengths): RegionStat
       G += w0 * lut[a + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1];
       B += w0 * lut[a + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2];
     }
-    const inv = 1 / (p1 - p0);
-    R *= inv; G *= inv; B *= inv;
+    if (p1 - p0 === 2) {
+      R *= 0.5; G *= 0.5; B *= 0.5;
+    }
     out[3 * k] = R; out[3 * k + 1] = G; out[3 * k + 2] = B;
-    addPixel(stats, R, G, B);
+    const rg = R > G ? R - G : G - R;
+    const ybv = 0.5 * (R + G) - B;
+    const yb = ybv > 0 ? ybv : -ybv;
+    sumR += R; sumG += G; sumB += B;
+    sumRg += rg; sumRg2 += rg * rg;
+    sumYb += yb; sumYb2 += yb * yb;
   }
+  // Each unordered neighbour pair is seen by two of the four shifts (design.md §3).
   const { pairs } = proxy;
+  let sumDiff = 0;
   for (let i = 0; i < pairs.length; i += 2) {
     const a = 3 * pairs[i], b = 3 * pairs[i + 1];
-    // Each unordered neighbour pair is seen by two of the four shifts (design.md §3).
-    addPair(stats, out[a], out[a + 1], out[a + 2], out[b], out[b + 1], out[b + 2]);
-    addPair(stats, out[a], out[a + 1], out[a + 2], out[b], out[b + 1], out[b + 2]);
+    const dr = out[a] - out[b], dg = out[a + 1] - out[b + 1], db = out[a + 2] - out[b + 2];
+    sumDiff += dr * dr + dg * dg + db * db;
   }
+  const stats = emptyStats();
+  Object.assign(stats, { n: proxy.pixels, sumR, sumG, sumB, sumRg, sumRg2, sumYb, sumYb2, sumDiff: 2 * sumDiff, pairs: pairs.length });
   return stats;
 }
 

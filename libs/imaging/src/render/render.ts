@@ -9,6 +9,7 @@ import { buildLut, LUT_SIZE } from './lut.js';
 import { buildOperator, ZERO_STRENGTHS, type Strengths } from './operators.js';
 import { CELL_MIXED, CELL_UNTOUCHED, MAX_EDITED_REGIONS, TooManyRegionsError, cellsAcross, type RenderPlan } from './plan.js';
 import { buildRegionProxy } from './proxy.js';
+import { WorkingSimulator } from './simulate.js';
 import { CLIP_TOLERANCE, solveStrengths } from './solve.js';
 
 /** Feathering: guided-filter radius on the working-size grid and its regulariser (guide on 0..1). */
@@ -45,7 +46,7 @@ export interface PlannedRender {
 const NOT_CLIPPED: Readonly<Record<Attribute, boolean>> = Object.freeze({ colorfulness: false, contrast: false, temperature: false, brightness: false });
 
 /** Rounds of target correction against the working-size simulation (see planRender). */
-const MAX_CORRECTION_ROUNDS = 3;
+const MAX_CORRECTION_ROUNDS = 2;
 /** Simulated errors below this are left alone. */
 const CORRECTION_TOLERANCE = 0.004;
 /** Neighbouring regions react to each other's corrections, so each round moves the aim by most, not all, of the error. */
@@ -58,8 +59,8 @@ const CORRECTION_GAIN = 0.8;
  *
  * Regions are solved one by one, but the render blends them: near a boundary a pixel
  * takes part of its neighbour's edit, and small or ragged regions are mostly boundary.
- * So the plan is then rendered at the working size exactly as the full-resolution pass
- * will render it (same LUTs, same weights, sigma points for the blocks' spread), each
+ * So the plan is then rendered at the working size as the full-resolution pass will
+ * render it (same weights, sigma points for the blocks' spread; see simulate.ts), each
  * region is measured, and regions that missed are re-solved against a target moved by
  * their error — a fixed-point iteration on the targets, a few rounds at most.
  */
@@ -88,17 +89,14 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
       missed: { ...NOT_CLIPPED },
     };
   });
-  const cellMode = classifyCells(states.map((s) => s.feather), gw, gh);
-  let plan: RenderPlan = { gridWidth: gw, gridHeight: gh, lutSize: LUT_SIZE, regions: [], cellMode };
-  for (let round = 0; round <= MAX_CORRECTION_ROUNDS; round++) {
+  const simulator = states.length > 0 ? new WorkingSimulator(prepared, states.map((s) => s.feather)) : null;
+  for (let round = 0; round <= MAX_CORRECTION_ROUNDS && simulator; round++) {
     for (const s of states) {
       if (!s.dirty) continue;
       s.solved = solveStrengths(s.proxy, s.aim, table, s.solved);
       s.lut = buildLut(buildOperator(s.solved.strengths, s.proxy.midLuminance), LUT_SIZE);
     }
-    plan = { ...plan, regions: states.map((s) => ({ id: s.region.id, lut: s.lut, feather: s.feather })) };
-    if (states.length === 0) break;
-    const simulated = simulateWorking(prepared, plan, table);
+    const simulated = simulator.measure(states.map((s) => s.lut), LUT_SIZE, table);
     let again = false;
     for (const s of states) {
       const got = simulated.get(s.region.id);
@@ -114,6 +112,17 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
     }
     if (!again) break;
   }
+  const plan: RenderPlan = {
+    gridWidth: gw,
+    gridHeight: gh,
+    lutSize: LUT_SIZE,
+    regions: states.map((s) => ({
+      id: s.region.id,
+      lut: buildLut(buildOperator((s.solved as NonNullable<typeof s.solved>).strengths, s.proxy.midLuminance), LUT_SIZE),
+      feather: s.feather,
+    })),
+    ...classifyCells(states.map((s) => s.feather), gw, gh),
+  };
   const reports = new Map<number, RegionReport>();
   for (const s of states) {
     const solved = s.solved as NonNullable<typeof s.solved>;
@@ -139,41 +148,21 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
 }
 
 /**
- * Renders the plan at the working size the way the full-resolution pass renders the
- * whole image, and measures each region: the working-size means and, where their
- * blocks vary, the two sigma points mean ± spread, rendered separately and averaged.
- */
-function simulateWorking(prepared: PreparedImage, plan: RenderPlan, table: CalibrationTable): Map<number, AttributeRecord> {
-  const { work, spread } = prepared;
-  const n = work.data.length;
-  const hi = new Uint16Array(n), lo = new Uint16Array(n);
-  for (let i = 0; i < n; i++) {
-    const m = work.data[i], s = spread ? spread[i] : 0;
-    hi[i] = Math.round(Math.min(255, m + s) * 257);
-    lo[i] = Math.round(Math.max(0, m - s) * 257);
-  }
-  const size = { width: work.width, height: work.height };
-  const outHi = allocateLike({ ...size, data: hi }), outLo = allocateLike({ ...size, data: lo });
-  applyPlanRows(plan, { ...size, data: hi }, outHi);
-  applyPlanRows(plan, { ...size, data: lo }, outLo);
-  const mean = new Float32Array(n);
-  for (let i = 0; i < n; i++) mean[i] = (outHi.data[i] + outLo.data[i]) / (2 * 257);
-  const { regions } = analyzeWorking({ ...size, data: mean }, prepared.labels, table);
-  return new Map(regions.map((r) => [r.id, r.values]));
-}
-
-/**
  * Marks each grid cell: untouched when no edited region's weight reaches any of its 4
  * nodes, k + 1 when only region k reaches it and with full weight at all 4 nodes,
- * mixed otherwise.
+ * mixed otherwise; and which regions reach it at all.
  */
-function classifyCells(feathers: readonly FeatherCoefficients[], gw: number, gh: number): Uint8Array {
+function classifyCells(feathers: readonly FeatherCoefficients[], gw: number, gh: number): { cellMode: Uint8Array; cellRegions: Uint32Array } {
   const cw = cellsAcross(gw), ch = cellsAcross(gh);
-  const mode = new Uint8Array(cw * ch);
-  // Node state per region: 0 = zero weight, 1 = full weight, 2 = partial.
-  const owner = new Int16Array(gw * gh).fill(-1); // the single full-weight region, -2 if conflicting/partial
+  const cellMode = new Uint8Array(cw * ch);
+  const cellRegions = new Uint32Array(cw * ch);
+  // Per node: the single full-weight region (-1 none, -2 several or partial) and the regions reaching it.
+  const owner = new Int16Array(gw * gh).fill(-1);
+  const reach = new Uint32Array(gw * gh);
+  const many = feathers.length > 32;
   for (let k = 0; k < feathers.length; k++) {
     const f = feathers[k];
+    const bit = many ? 0xffffffff : (1 << k) >>> 0;
     for (let y = 0; y < f.height; y++) {
       for (let x = 0; x < f.width; x++) {
         const o = 4 * (y * f.width + x);
@@ -182,21 +171,24 @@ function classifyCells(feathers: readonly FeatherCoefficients[], gw: number, gh:
         const full = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 1;
         const g = (y + f.y0) * gw + x + f.x0;
         owner[g] = full && owner[g] === -1 ? k : -2;
+        reach[g] = (reach[g] | bit) >>> 0;
       }
     }
   }
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const x1 = Math.min(gw - 1, x + 1), y1 = Math.min(gh - 1, y + 1);
-      const a = owner[y * gw + x], b = owner[y * gw + x1], c = owner[y1 * gw + x], d = owner[y1 * gw + x1];
+      const n00 = y * gw + x, n10 = y * gw + x1, n01 = y1 * gw + x, n11 = y1 * gw + x1;
+      const a = owner[n00], b = owner[n10], c = owner[n01], d = owner[n11];
       let m: number;
       if (a === -1 && b === -1 && c === -1 && d === -1) m = CELL_UNTOUCHED;
       else if (a >= 0 && a === b && a === c && a === d) m = a + 1;
       else m = CELL_MIXED;
-      mode[y * cw + x] = m;
+      cellMode[y * cw + x] = m;
+      cellRegions[y * cw + x] = (reach[n00] | reach[n10] | reach[n01] | reach[n11]) >>> 0;
     }
   }
-  return mode;
+  return { cellMode, cellRegions };
 }
 
 /** Measures the rendered image at the working size and records each region's achieved values. */

@@ -41,10 +41,12 @@ export interface SolveResult {
 export const SOLVE_TOLERANCE = 0.004;
 /** Residual beyond which a target counts as out of reach (clipped) in the report. */
 export const CLIP_TOLERANCE = 0.02;
-const MAX_EVALUATIONS = 24;
+const MAX_EVALUATIONS = 16;
 const FD_STEP = 0.25;
 /** Largest change of any strength in one step. */
-const MAX_STEP = 1.5;
+const MAX_STEP = 0.75;
+/** Weight of the pull toward zero strengths, in normalised units per unit of strength. */
+const RIDGE = 0.03;
 /** Half-width (normalised units) over which the calibration's slope is averaged. */
 const SLOPE_SPAN = 0.05;
 
@@ -124,7 +126,7 @@ export function solveStrengths(
   // raised when a step fails and lowered when it succeeds, so that an ill-conditioned
   // pair (a saturated region's colour is both its colourfulness and its temperature)
   // cannot send the strengths off in a weak direction.
-  let lambda = 1e-3;
+  let lambda = 1e-2;
   while (evaluations < MAX_EVALUATIONS && maxAbs(f) > SOLVE_TOLERANCE && lambda < 1e6) {
     let d = activeSetStep(J, f, x, lambda);
     const len = maxAbs(d);
@@ -177,7 +179,12 @@ function activeSetStep(J: number[][], f: readonly number[], x: readonly number[]
       for (let c = 0; c < n; c++) for (const i of free) A[r][c] += J[i][free[r]] * J[i][free[c]];
       for (const i of free) g[r] += J[i][free[r]] * f[i];
     }
-    for (let r = 0; r < n; r++) A[r][r] += lambda * Math.max(A[r][r], 1e-6);
+    // Marquardt's damping, plus a faint pull toward the identity (Tikhonov): where
+    // several strength mixes reach the targets, the mildest edit wins.
+    for (let r = 0; r < n; r++) {
+      A[r][r] += lambda * Math.max(A[r][r], 1e-6) + RIDGE * RIDGE;
+      g[r] += RIDGE * RIDGE * x[free[r]];
+    }
     const dr = newtonStep(A, g) ?? g.map((gi, r) => -gi / Math.max(A[r][r], 1e-6));
     const d = [0, 0, 0, 0];
     free.forEach((i, k) => (d[i] = dr[k]));

@@ -2,14 +2,12 @@
  * Test fixtures: real sample photos (samples/, see samples/LICENSES.md) decoded with
  * sharp. Test-only: excluded from the library build, which has no I/O.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
+import sharp from 'sharp';
 import { fileURLToPath } from 'node:url';
 import type { RgbImage, Segmentation } from '../image.js';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const require = createRequire(import.meta.url);
-const sharp = require('sharp') as typeof import('sharp');
 
 /** A sample photo as 8-bit sRGB RGB, downscaled so that its long side is `longSide` px. */
 export async function loadSample(name: string, longSide = 768): Promise<RgbImage> {

@@ -1,0 +1,31 @@
+import { DEFAULT_CALIBRATION, render } from '@pertouch/imaging';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSample, loadSampleMask } from '../../imaging/src/testing/fixtures.js';
+import { RenderPool } from './pool.js';
+import { renderParallel } from './render-parallel.js';
+
+describe('renderParallel', () => {
+  const pool = RenderPool.create(2);
+  afterAll(() => pool.close());
+
+  it('gives the single-threaded render bit for bit, on worker threads', async () => {
+    const name = 'picosdeeuropa_by_Aitzol_Berasategi.jpg';
+    const image = await loadSample(name, 2000);
+    const mask = await loadSampleMask(name);
+    const map = { regions: [{ id: 1, values: { brightness: 0.2, colorfulness: -0.1 } }], global: { contrast: 0.1 } };
+    const serial = render(image, mask, map, DEFAULT_CALIBRATION);
+    const parallel = await renderParallel(pool, image, mask, map, DEFAULT_CALIBRATION);
+    expect(pool.threads).toBe(2);
+    expect(Buffer.compare(Buffer.from(parallel.image.data.buffer as ArrayBuffer), Buffer.from(serial.image.data.buffer as ArrayBuffer))).toBe(0);
+    expect(parallel.report).toEqual(serial.report);
+  });
+
+  it('splits rows into one strip per thread, covering every row once', () => {
+    expect(pool.strips(7)).toEqual([[0, 3], [3, 7]]);
+    expect(RenderPool.create(1).strips(5)).toEqual([[0, 5]]);
+  });
+
+  it('rejects a bad thread count', () => {
+    expect(() => RenderPool.create(0)).toThrow(RangeError);
+  });
+});

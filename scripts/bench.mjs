@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm run bench`: the embedded renderer's benchmarks (speed and memory, control
+// accuracy, locality). Prints a summary and writes out/bench/results.json; the
+// numbers in BENCHMARKS.md come from here. `npm run bench -- speed` runs one part.
+import { execFileSync } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machine } from './bench/common.mjs';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const parts = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const want = (p) => parts.length === 0 || parts.includes(p);
+const results = { date: new Date().toISOString(), machine: machine(), command: `npm run bench${parts.length ? ` -- ${parts.join(' ')}` : ''}` };
+
+if (want('speed')) {
+  // Its own process, so that its peak RSS is its own.
+  console.log('== speed (12.2 MP sunset, 6 regions × 4 attributes)');
+  results.speed = JSON.parse(execFileSync(process.execPath, [path.join(here, 'bench/speed.mjs')], { encoding: 'utf8' }));
+  console.log(JSON.stringify(results.speed, null, 2));
+}
+if (want('accuracy')) {
+  console.log('== control accuracy');
+  const { runAccuracy } = await import('./bench/accuracy.mjs');
+  results.accuracy = await runAccuracy();
+  console.log(JSON.stringify(results.accuracy, null, 2));
+}
+if (want('locality')) {
+  console.log('== locality');
+  const { runLocality } = await import('./bench/locality.mjs');
+  results.locality = await runLocality();
+  const { rows: _rows, ...summary } = results.locality;
+  console.log(JSON.stringify(summary, null, 2));
+}
+const out = path.join(here, '..', 'out', 'bench');
+await mkdir(out, { recursive: true });
+await writeFile(path.join(out, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+console.log(`wrote ${path.relative(process.cwd(), path.join(out, 'results.json'))}`);

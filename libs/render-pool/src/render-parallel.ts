@@ -64,6 +64,9 @@ export async function renderParallel(
   table: CalibrationTable,
 ): Promise<RenderResult> {
   const src = toShared(image);
+  // When the shared copy is ours, render into it: the input is not needed once it has
+  // been measured, and a second full-size buffer is the largest cost at 100 MP.
+  const inPlace = src.buffer !== image.data.buffer;
   const size = workingSizeOf(image.width, image.height);
   const strips = pool.strips(image.height);
   const down = await pool.run(strips.map(([y0, y1]) => ({ kind: 'downsample' as const, src, width: size.width, height: size.height, squares: true, y0, y1 })));
@@ -72,7 +75,7 @@ export async function renderParallel(
   const prepared = prepareWorking(image, work, spread, segmentation, table);
   const { plan, report } = planRender(prepared, map, table);
   const shared = sharePlan(plan);
-  const dst: SharedImage = { ...src, buffer: new SharedArrayBuffer(src.buffer.byteLength) };
+  const dst: SharedImage = inPlace ? src : { ...src, buffer: new SharedArrayBuffer(src.buffer.byteLength) };
   const applied = await pool.run(strips.map(([y0, y1]) => ({ kind: 'apply' as const, plan: shared, src, dst, measure: size, y0, y1 })));
   const rendered = mergeSums(new AreaAccumulator(image.width, image.height, size.width, size.height), applied).finish(scale).image;
   recordAchieved(rendered, prepared, table, report);

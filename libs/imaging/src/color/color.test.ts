@@ -43,18 +43,10 @@ import {
   xyzToOklab,
   xyzToXy,
 } from './index.js';
+import { mulberry32 } from '../segment/clusters.js';
 
-/** Deterministic PRNG (mulberry32) so failures are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG so failures are reproducible. */
+const rng = mulberry32;
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what = ''): void {
   expect(actual.length, what).toBe(expected.length);

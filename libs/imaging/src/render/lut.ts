@@ -7,8 +7,11 @@ export const LUT_SIZE = 25;
 /**
  * Samples a region's transform on a size³ lattice over the sRGB-encoded cube, in the
  * order red-major (index ((r·size + g)·size + b)·3), values sRGB-encoded 0..1.
- * 33 nodes per axis keeps tetrahedral interpolation within a fraction of an 8-bit
- * code of the exact transform for the smooth operators used here.
+ * At 25 nodes per axis, tetrahedral interpolation stays within 0.2–0.5 of an 8-bit code
+ * of the exact transform on average (measured over random colours for strong edits);
+ * the largest deviations (tens of codes) are strongly boosted, saturated colours where
+ * the gamut mapping bends the transform within one lattice cell. The planner measures
+ * the LUT-rendered result, not the exact transform, so these do not bias the scores.
  */
 export function buildLut(op: RegionOperator, size = LUT_SIZE): Float32Array {
   const lut = new Float32Array(size * size * size * 3);

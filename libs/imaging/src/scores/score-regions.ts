@@ -7,7 +7,7 @@
 import type { AttributeRecord, FloatRgbImage } from '../image.js';
 import { assertShape } from '../image.js';
 import { scoresFromStats } from './formulas.js';
-import type { RegionStats } from './stats.js';
+import { emptyStats, type RegionStats } from './stats.js';
 
 const LABELS = 256;
 
@@ -104,61 +104,13 @@ export function scoreRegions(image: FloatRgbImage, labels: Uint8Array): Map<numb
 }
 
 /**
- * Sufficient statistics of the pixels where `mask` is nonzero (pairs: both pixels in
- * the mask, 4-shift counting, no wrap-around).
+ * Sufficient statistics of the pixels where `mask` is non-zero (same width × height as
+ * the image): the region-statistics pass over a two-label raster.
  */
 export function maskStats(image: FloatRgbImage, mask: Uint8Array): RegionStats {
-  const { width, height, data } = image;
-  assertShape(width, height, data.length, 3, 'maskStats: image');
-  assertShape(width, height, mask.length, 1, 'maskStats: mask');
-  let n = 0;
-  let sumR = 0;
-  let sumG = 0;
-  let sumB = 0;
-  let sumRg = 0;
-  let sumRg2 = 0;
-  let sumYb = 0;
-  let sumYb2 = 0;
-  let sumDiff = 0;
-  let pairs = 0;
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const hasDown = y + 1 < height;
-    for (let x = 0; x < width; x++) {
-      const p = row + x;
-      if (mask[p] === 0) continue;
-      const o = p * 3;
-      const r = data[o];
-      const g = data[o + 1];
-      const b = data[o + 2];
-      const rg = Math.abs(r - g);
-      const yb = Math.abs(0.5 * (r + g) - b);
-      n += 1;
-      sumR += r;
-      sumG += g;
-      sumB += b;
-      sumRg += rg;
-      sumRg2 += rg * rg;
-      sumYb += yb;
-      sumYb2 += yb * yb;
-      if (x + 1 < width && mask[p + 1] !== 0) {
-        const dr = r - data[o + 3];
-        const dg = g - data[o + 4];
-        const db = b - data[o + 5];
-        sumDiff += 2 * (dr * dr + dg * dg + db * db);
-        pairs += 2;
-      }
-      if (hasDown && mask[p + width] !== 0) {
-        const q = o + width * 3;
-        const dr = r - data[q];
-        const dg = g - data[q + 1];
-        const db = b - data[q + 2];
-        sumDiff += 2 * (dr * dr + dg * dg + db * db);
-        pairs += 2;
-      }
-    }
-  }
-  return { n, sumR, sumG, sumB, sumRg, sumRg2, sumYb, sumYb2, sumDiff, pairs };
+  const labels = new Uint8Array(mask.length);
+  for (let i = 0; i < mask.length; i++) labels[i] = mask[i] === 0 ? 0 : 1;
+  return regionStats(image, labels).get(1) ?? emptyStats();
 }
 
 /** Raw scores of the pixels where `mask` is nonzero; undefined when the mask is empty. */

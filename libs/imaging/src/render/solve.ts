@@ -45,6 +45,8 @@ const MAX_EVALUATIONS = 16;
 const FD_STEP = 0.25;
 /** Largest change of any strength in one step. */
 const MAX_STEP = 0.75;
+/** Below this |∂u_i/∂x_i| (normalised units per unit of strength) attribute i counts as out of its operator's reach. */
+const MIN_OWN_RESPONSE = 0.02;
 /** Weight of the pull toward zero strengths, in normalised units per unit of strength. */
 const RIDGE = 0.03;
 /** Half-width (normalised units) over which the calibration's slope is averaged. */
@@ -61,6 +63,8 @@ function clampToBounds(v: number[]): number[] {
 }
 const maxAbs = (v: readonly number[]) => v.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
 const norm2 = (v: readonly number[]) => v.reduce((m, x) => m + x * x, 0);
+/** Sum of squared misses over the attributes their own operators can move (see MIN_OWN_RESPONSE). */
+const merit = (v: readonly number[], J: number[][]) => v.reduce((m, e, i) => m + (Math.abs(J[i][i]) >= MIN_OWN_RESPONSE ? e * e : 0), 0);
 
 /** Solves the n×n linear system J·d = −f by Gaussian elimination with partial pivoting. */
 function newtonStep(J: number[][], f: readonly number[]): number[] | null {
@@ -127,7 +131,9 @@ export function solveStrengths(
   // pair (a saturated region's colour is both its colourfulness and its temperature)
   // cannot send the strengths off in a weak direction.
   let lambda = 1e-2;
-  while (evaluations < MAX_EVALUATIONS && maxAbs(f) > SOLVE_TOLERANCE && lambda < 1e6) {
+  // The worst miss among the attributes their own operators can move.
+  const worst = (v: readonly number[]) => v.reduce((m, e, i) => (Math.abs(J[i][i]) >= MIN_OWN_RESPONSE ? Math.max(m, Math.abs(e)) : m), 0);
+  while (evaluations < MAX_EVALUATIONS && worst(f) > SOLVE_TOLERANCE && lambda < 1e6) {
     let d = activeSetStep(J, f, x, lambda);
     const len = maxAbs(d);
     if (len > MAX_STEP) d = d.map((v) => (v * MAX_STEP) / len);
@@ -143,7 +149,9 @@ export function solveStrengths(
       const jdx = J[i].reduce((acc, v, k) => acc + v * dx[k], 0);
       for (let k = 0; k < 4; k++) J[i][k] += ((df[i] - jdx) * dx[k]) / dd;
     }
-    if (norm2(fn) < norm2(f)) {
+    // Progress is judged on the attributes their own operators can move: an unreachable
+    // one drifting by a hair must not veto a step that meets the others.
+    if (merit(fn, J) < merit(f, J)) {
       x = xn;
       u = un;
       f = fn;
@@ -170,7 +178,10 @@ export function solveStrengths(
  * meeting theirs.
  */
 function activeSetStep(J: number[][], f: readonly number[], x: readonly number[], lambda: number): number[] {
-  const free = [0, 1, 2, 3];
+  // An attribute its own operator cannot move (colourfulness of a greyscale region:
+  // chroma × gain is still zero) is left out too, or the other operators would be
+  // bent to chase it (a colour cast would make the greys "colourful").
+  const free = [0, 1, 2, 3].filter((i) => Math.abs(J[i][i]) >= MIN_OWN_RESPONSE);
   for (let pass = 0; pass < 4; pass++) {
     const n = free.length;
     const A: number[][] = free.map(() => new Array<number>(n).fill(0));

@@ -50,3 +50,47 @@ export interface RenderPlan {
 export function cellsAcross(gridSize: number): number {
   return Math.max(1, gridSize - 1);
 }
+
+/**
+ * Marks each grid cell: untouched when no edited region's weight reaches any of its 4
+ * nodes, k + 1 when only region k reaches it and with full weight at all 4 nodes,
+ * mixed otherwise; and which regions reach it at all.
+ */
+export function classifyCells(feathers: readonly FeatherCoefficients[], gw: number, gh: number): { cellMode: Uint8Array; cellRegions: Uint32Array } {
+  const cw = cellsAcross(gw), ch = cellsAcross(gh);
+  const cellMode = new Uint8Array(cw * ch);
+  const cellRegions = new Uint32Array(cw * ch);
+  // Per node: the single full-weight region (-1 none, -2 several or partial) and the regions reaching it.
+  const owner = new Int16Array(gw * gh).fill(-1);
+  const reach = new Uint32Array(gw * gh);
+  const many = feathers.length > 32;
+  for (let k = 0; k < feathers.length; k++) {
+    const f = feathers[k];
+    const bit = many ? 0xffffffff : (1 << k) >>> 0;
+    for (let y = 0; y < f.height; y++) {
+      for (let x = 0; x < f.width; x++) {
+        const o = 4 * (y * f.width + x);
+        const zero = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 0;
+        if (zero) continue;
+        const full = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 1;
+        const g = (y + f.y0) * gw + x + f.x0;
+        owner[g] = full && owner[g] === -1 ? k : -2;
+        reach[g] = (reach[g] | bit) >>> 0;
+      }
+    }
+  }
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const x1 = Math.min(gw - 1, x + 1), y1 = Math.min(gh - 1, y + 1);
+      const n00 = y * gw + x, n10 = y * gw + x1, n01 = y1 * gw + x, n11 = y1 * gw + x1;
+      const a = owner[n00], b = owner[n10], c = owner[n01], d = owner[n11];
+      let m: number;
+      if (a === -1 && b === -1 && c === -1 && d === -1) m = CELL_UNTOUCHED;
+      else if (a >= 0 && a === b && a === c && a === d) m = a + 1;
+      else m = CELL_MIXED;
+      cellMode[y * cw + x] = m;
+      cellRegions[y * cw + x] = (reach[n00] | reach[n10] | reach[n01] | reach[n11]) >>> 0;
+    }
+  }
+  return { cellMode, cellRegions };
+}

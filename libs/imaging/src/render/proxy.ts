@@ -139,7 +139,7 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
 const NODE_LINEAR = Float64Array.from({ length: SIZE }, (_, i) => srgbToLinear(i / (SIZE - 1)));
 
 /** Scratch buffers reused across evaluations (one evaluation at a time). */
-let scratchLut = new Float32Array(SIZE * SIZE * SIZE * 3);
+const scratchLut = new Float32Array(SIZE * SIZE * SIZE * 3);
 let scratchOut = new Float32Array(0);
 
 /**
@@ -199,8 +199,3 @@ export function proxyStats(proxy: RegionProxy, strengths: Strengths): RegionStat
   return stats;
 }
 
-/** Frees the scratch buffers (tests; long-lived services never need to). */
-export function releaseProxyScratch(): void {
-  scratchLut = new Float32Array(SIZE * SIZE * SIZE * 3);
-  scratchOut = new Float32Array(0);
-}

@@ -4,10 +4,10 @@ import { ATTRIBUTES, type Attribute, type AttributeRecord, type FloatRgbImage, t
 import { resolveMap, type ParameterMap, type ResolvedMap } from '../map/parameter-map.js';
 import { toWorkingSize } from '../resample.js';
 import { allocateLike, applyPlanRows } from './apply.js';
-import { featherCoefficients, prepareGuide, type FeatherCoefficients } from './guided-filter.js';
+import { featherCoefficients, prepareGuide } from './guided-filter.js';
 import { buildLut, LUT_SIZE } from './lut.js';
 import { buildOperator, ZERO_STRENGTHS, type Strengths } from './operators.js';
-import { CELL_MIXED, CELL_UNTOUCHED, MAX_EDITED_REGIONS, TooManyRegionsError, cellsAcross, type RenderPlan } from './plan.js';
+import { MAX_EDITED_REGIONS, TooManyRegionsError, classifyCells, type RenderPlan } from './plan.js';
 import { buildRegionProxy } from './proxy.js';
 import { WorkingSimulator } from './simulate.js';
 import { CLIP_TOLERANCE, solveStrengths } from './solve.js';
@@ -27,7 +27,12 @@ export interface RegionReport {
   readonly target: AttributeRecord;
   /** Measured on the rendered image (filled in by `measureAchieved`). */
   achieved: AttributeRecord;
-  /** Targets the operators could not reach within their range (without clipping pixels). */
+  /**
+   * Targets out of reach: missed by more than CLIP_TOLERANCE when the plan was rendered
+   * at the working size — beyond the operators' range (further would clip or crush
+   * pixels), not movable by the attribute's own operator, or pulling against the
+   * region's other targets.
+   */
   readonly clipped: Record<Attribute, boolean>;
   readonly strengths: Strengths;
 }
@@ -145,50 +150,6 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
       },
   );
   return { plan, report: { workingSize: { width: gw, height: gh }, calibration: table.version, regions } };
-}
-
-/**
- * Marks each grid cell: untouched when no edited region's weight reaches any of its 4
- * nodes, k + 1 when only region k reaches it and with full weight at all 4 nodes,
- * mixed otherwise; and which regions reach it at all.
- */
-function classifyCells(feathers: readonly FeatherCoefficients[], gw: number, gh: number): { cellMode: Uint8Array; cellRegions: Uint32Array } {
-  const cw = cellsAcross(gw), ch = cellsAcross(gh);
-  const cellMode = new Uint8Array(cw * ch);
-  const cellRegions = new Uint32Array(cw * ch);
-  // Per node: the single full-weight region (-1 none, -2 several or partial) and the regions reaching it.
-  const owner = new Int16Array(gw * gh).fill(-1);
-  const reach = new Uint32Array(gw * gh);
-  const many = feathers.length > 32;
-  for (let k = 0; k < feathers.length; k++) {
-    const f = feathers[k];
-    const bit = many ? 0xffffffff : (1 << k) >>> 0;
-    for (let y = 0; y < f.height; y++) {
-      for (let x = 0; x < f.width; x++) {
-        const o = 4 * (y * f.width + x);
-        const zero = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 0;
-        if (zero) continue;
-        const full = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 1;
-        const g = (y + f.y0) * gw + x + f.x0;
-        owner[g] = full && owner[g] === -1 ? k : -2;
-        reach[g] = (reach[g] | bit) >>> 0;
-      }
-    }
-  }
-  for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < cw; x++) {
-      const x1 = Math.min(gw - 1, x + 1), y1 = Math.min(gh - 1, y + 1);
-      const n00 = y * gw + x, n10 = y * gw + x1, n01 = y1 * gw + x, n11 = y1 * gw + x1;
-      const a = owner[n00], b = owner[n10], c = owner[n01], d = owner[n11];
-      let m: number;
-      if (a === -1 && b === -1 && c === -1 && d === -1) m = CELL_UNTOUCHED;
-      else if (a >= 0 && a === b && a === c && a === d) m = a + 1;
-      else m = CELL_MIXED;
-      cellMode[y * cw + x] = m;
-      cellRegions[y * cw + x] = (reach[n00] | reach[n10] | reach[n01] | reach[n11]) >>> 0;
-    }
-  }
-  return { cellMode, cellRegions };
 }
 
 /** Measures the rendered image at the working size and records each region's achieved values. */

@@ -48,7 +48,7 @@ const MAX_STEP = 0.75;
 /** Below this |∂u_i/∂x_i| (normalised units per unit of strength) attribute i counts as out of its operator's reach. */
 const MIN_OWN_RESPONSE = 0.02;
 /** Weight of the pull toward zero strengths, in normalised units per unit of strength. */
-const RIDGE = 0.03;
+const RIDGE = 0.005;
 /** Half-width (normalised units) over which the calibration's slope is averaged. */
 const SLOPE_SPAN = 0.05;
 

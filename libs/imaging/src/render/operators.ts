@@ -73,7 +73,8 @@ export function temperatureMatrix(s: number): Float64Array {
   const diag = new Float64Array([g[0], 0, 0, 0, g[1], 0, 0, 0, g[2]]);
   const xyz = multiply3(BRADFORD_INVERSE, multiply3(diag, BRADFORD));
   const m = multiply3(XYZ_TO_SRGB, multiply3(xyz, SRGB_TO_XYZ));
-  const whiteY = SRGB_TO_XYZ[3] * (m[0] + m[3] + m[6]) + SRGB_TO_XYZ[4] * (m[1] + m[4] + m[7]) + SRGB_TO_XYZ[5] * (m[2] + m[5] + m[8]);
+  // Luminance of M·(1, 1, 1): the row sums of M are white's new R, G, B.
+  const whiteY = SRGB_TO_XYZ[3] * (m[0] + m[1] + m[2]) + SRGB_TO_XYZ[4] * (m[3] + m[4] + m[5]) + SRGB_TO_XYZ[5] * (m[6] + m[7] + m[8]);
   for (let i = 0; i < 9; i++) m[i] /= whiteY;
   return m;
 }
@@ -148,6 +149,18 @@ const [B0, B1, B2, B3, B4, B5, B6, B7, B8] = OKLAB_M2;
 const [C0, C1, C2, C3, C4, C5, C6, C7, C8] = OKLAB_M2_INVERSE;
 const [D0, D1, D2, D3, D4, D5, D6, D7, D8] = OKLAB_M1_SRGB_INVERSE;
 
+/** Bisection steps of the gamut mapping: chroma within 2⁻¹² of the gamut boundary. */
+const GAMUT_STEPS = 12;
+
+/** One linear sRGB channel (0 = R, 1 = G, 2 = B) of an OKLab colour (Ottosson 2020). */
+function oklabToLinearChannel(channel: number, L: number, a: number, b: number): number {
+  const l = C0 * L + C1 * a + C2 * b;
+  const m = C3 * L + C4 * a + C5 * b;
+  const s = C6 * L + C7 * a + C8 * b;
+  const l3 = l * l * l, m3 = m * m * m, s3 = s * s * s;
+  return channel === 0 ? D0 * l3 + D1 * m3 + D2 * s3 : channel === 1 ? D3 * l3 + D4 * m3 + D5 * s3 : D6 * l3 + D7 * m3 + D8 * s3;
+}
+
 /**
  * Applies a region's transform to one linear sRGB colour (0..1) and writes the
  * result, linear and inside the sRGB gamut, to `out`. Allocation-free (hot loop).
@@ -177,31 +190,29 @@ export function applyOperator(op: RegionOperator, r: number, g: number, b: numbe
     a *= gainC;
     bb *= gainC;
   }
-  // OKLab → linear sRGB.
-  const l2 = C0 * L + C1 * a + C2 * bb;
-  const m2 = C3 * L + C4 * a + C5 * bb;
-  const s2 = C6 * L + C7 * a + C8 * bb;
-  const l3 = l2 * l2 * l2;
-  const m3 = m2 * m2 * m2;
-  const s3 = s2 * s2 * s2;
-  R = D0 * l3 + D1 * m3 + D2 * s3;
-  G = D3 * l3 + D4 * m3 + D5 * s3;
-  B = D6 * l3 + D7 * m3 + D8 * s3;
-  // Gamut mapping: pull out-of-gamut colours toward the grey of the same OKLab
-  // lightness, which keeps hue and lightness and only gives up chroma.
+  R = oklabToLinearChannel(0, L, a, bb);
+  G = oklabToLinearChannel(1, L, a, bb);
+  B = oklabToLinearChannel(2, L, a, bb);
+  // Gamut mapping: reduce chroma at constant OKLab lightness and hue until the colour
+  // fits (bisection on the chroma factor), so a stronger boost never ends with less
+  // chroma than a weaker one; lightness past white maps to white.
   if (R < 0 || R > 1 || G < 0 || G > 1 || B < 0 || B > 1) {
-    const grey = L <= 0 ? 0 : L >= 1 ? 1 : L * L * L;
-    let t = 1;
-    if (R > 1) t = Math.min(t, (1 - grey) / (R - grey));
-    else if (R < 0) t = Math.min(t, grey / (grey - R));
-    if (G > 1) t = Math.min(t, (1 - grey) / (G - grey));
-    else if (G < 0) t = Math.min(t, grey / (grey - G));
-    if (B > 1) t = Math.min(t, (1 - grey) / (B - grey));
-    else if (B < 0) t = Math.min(t, grey / (grey - B));
-    t = t < 0 ? 0 : t;
-    R = grey + t * (R - grey);
-    G = grey + t * (G - grey);
-    B = grey + t * (B - grey);
+    if (L >= 1) {
+      R = G = B = 1;
+    } else if (L <= 0) {
+      R = G = B = 0;
+    } else {
+      let lo = 0, hi = 1;
+      for (let i = 0; i < GAMUT_STEPS; i++) {
+        const t = (lo + hi) / 2;
+        const r = oklabToLinearChannel(0, L, a * t, bb * t), g = oklabToLinearChannel(1, L, a * t, bb * t), b = oklabToLinearChannel(2, L, a * t, bb * t);
+        if (r < 0 || r > 1 || g < 0 || g > 1 || b < 0 || b > 1) hi = t;
+        else lo = t;
+      }
+      R = oklabToLinearChannel(0, L, a * lo, bb * lo);
+      G = oklabToLinearChannel(1, L, a * lo, bb * lo);
+      B = oklabToLinearChannel(2, L, a * lo, bb * lo);
+    }
   }
   const m = op.wb;
   const r2 = m[0] * R + m[1] * G + m[2] * B;

@@ -4,11 +4,13 @@
  * normalised score lands on the map's target").
  *
  * The four scores interact (brightening raises Hasler colourfulness, which is measured
- * in code values; warming shifts chroma), so the strengths are solved jointly: a
- * Newton iteration on a finite-difference Jacobian with Broyden updates, steps
- * projected onto STRENGTH_BOUNDS and halved while they fail to reduce the error.
- * Each operator is monotone in its own strength, so the diagonal dominates and a few
- * evaluations suffice.
+ * in code values; warming shifts chroma), so the strengths are solved jointly:
+ * Levenberg–Marquardt steps on a finite-difference Jacobian kept current by Broyden
+ * updates, projected onto STRENGTH_BOUNDS, with attributes pinned at a bound or out of
+ * their own operator's reach set aside so that the others still land. Each operator is
+ * monotone in its own strength, so the diagonal dominates and a few evaluations usually
+ * suffice; strongly coupled regions (a blue sky's colourfulness swings with its
+ * temperature) use the evaluation budget and may end flagged as clipped.
  *
  * Each evaluation renders the region's proxy (proxy.ts): the working-size pixels,
  * with sigma points where their full-resolution blocks vary, through the region's

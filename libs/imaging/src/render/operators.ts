@@ -149,8 +149,8 @@ const [B0, B1, B2, B3, B4, B5, B6, B7, B8] = OKLAB_M2;
 const [C0, C1, C2, C3, C4, C5, C6, C7, C8] = OKLAB_M2_INVERSE;
 const [D0, D1, D2, D3, D4, D5, D6, D7, D8] = OKLAB_M1_SRGB_INVERSE;
 
-/** Bisection steps of the gamut mapping: chroma within 2⁻¹² of the gamut boundary. */
-const GAMUT_STEPS = 12;
+/** Bisection steps of the gamut mapping: chroma within 2⁻¹⁰ (0.1 %) of the gamut boundary. */
+const GAMUT_STEPS = 10;
 
 /** One linear sRGB channel (0 = R, 1 = G, 2 = B) of an OKLab colour (Ottosson 2020). */
 function oklabToLinearChannel(channel: number, L: number, a: number, b: number): number {

@@ -2,7 +2,7 @@ import { asShotMap, analyzeWorking, prepareImage, type PreparedImage } from '../
 import type { CalibrationTable } from '../calibration/table.js';
 import { ATTRIBUTES, type Attribute, type AttributeRecord, type FloatRgbImage, type RgbImage, type Segmentation } from '../image.js';
 import { resolveMap, type ParameterMap, type ResolvedMap } from '../map/parameter-map.js';
-import { toWorkingSize } from '../resample.js';
+import { AreaAccumulator, resampleLabelsNearest, toWorkingSize } from '../resample.js';
 import { allocateLike, applyPlanRows } from './apply.js';
 import { featherCoefficients, prepareGuide } from './guided-filter.js';
 import { buildLut, LUT_SIZE } from './lut.js';
@@ -10,7 +10,7 @@ import { buildOperator, ZERO_STRENGTHS, type Strengths } from './operators.js';
 import { MAX_EDITED_REGIONS, TooManyRegionsError, classifyCells, type RenderPlan } from './plan.js';
 import { buildRegionProxy } from './proxy.js';
 import { WorkingSimulator } from './simulate.js';
-import { CLIP_TOLERANCE, solveStrengths } from './solve.js';
+import { CLIP_TOLERANCE, MAX_CORRECTION_EVALUATIONS, coarseStart, solveStrengths } from './solve.js';
 
 /** Feathering: guided-filter radius on the working-size grid and its regulariser (guide on 0..1). */
 export const FEATHER_RADIUS = 4;
@@ -49,6 +49,26 @@ export interface PlannedRender {
 }
 
 const NOT_CLIPPED: Readonly<Record<Attribute, boolean>> = Object.freeze({ colorfulness: false, contrast: false, temperature: false, brightness: false });
+
+/** Regions at least this large (working-size pixels) get a coarse first solve (see coarseStart). */
+const COARSE_START_PIXELS = 8192;
+
+/**
+ * The working-size data at half the size, for coarse solves: area means of 2×2 blocks,
+ * spreads combining each block's own spread with the spread of its four means.
+ */
+function halfSize(prepared: PreparedImage): { work: FloatRgbImage; spread: Float32Array; labels: Uint8Array } {
+  const { work, spread, labels } = prepared;
+  const w = Math.max(1, Math.floor(work.width / 2)), h = Math.max(1, Math.floor(work.height / 2));
+  const acc = new AreaAccumulator(work.width, work.height, w, h, true).addRows(work.data, 0, work.height);
+  const { image: half, spread: ofMeans } = acc.finish();
+  const variance = new Float32Array(work.data.length);
+  if (spread) for (let i = 0; i < variance.length; i++) variance[i] = spread[i] * spread[i];
+  const meanVariance = new AreaAccumulator(work.width, work.height, w, h).addRows(variance, 0, work.height).finish().image.data;
+  const combined = new Float32Array(half.data.length);
+  for (let i = 0; i < combined.length; i++) combined[i] = Math.sqrt((ofMeans as Float32Array)[i] ** 2 + meanVariance[i]);
+  return { work: half, spread: combined, labels: resampleLabelsNearest({ width: work.width, height: work.height, labels }, w, h) };
+}
 
 /** Rounds of target correction against the working-size simulation (see planRender). */
 const MAX_CORRECTION_ROUNDS = 2;
@@ -95,10 +115,16 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
     };
   });
   const simulator = states.length > 0 ? new WorkingSimulator(prepared, states.map((s) => s.feather)) : null;
+  const coarse = states.some((s) => s.proxy.pixels >= COARSE_START_PIXELS) ? halfSize(prepared) : null;
   for (let round = 0; round <= MAX_CORRECTION_ROUNDS && simulator; round++) {
     for (const s of states) {
       if (!s.dirty) continue;
-      s.solved = solveStrengths(s.proxy, s.aim, table, s.solved);
+      const start =
+        s.solved ??
+        (coarse && s.proxy.pixels >= COARSE_START_PIXELS
+          ? coarseStart(buildRegionProxy(coarse.work, coarse.spread, coarse.labels, s.region.id), s.region.raw, s.aim, table)
+          : undefined);
+      s.solved = solveStrengths(s.proxy, s.aim, table, start, s.solved ? MAX_CORRECTION_EVALUATIONS : undefined);
       s.lut = buildLut(buildOperator(s.solved.strengths, s.proxy.midLuminance), LUT_SIZE);
     }
     const simulated = simulator.measure(states.map((s) => s.lut), LUT_SIZE, table);

@@ -18,7 +18,7 @@
  */
 
 import type { CalibrationTable } from '../calibration/table.js';
-import { denormalizeExtended, normalize } from '../calibration/table.js';
+import { denormalizeExtended, normalize, normalizeExtended } from '../calibration/table.js';
 import { ATTRIBUTES, type Attribute, type AttributeRecord } from '../image.js';
 import { scoresFromStats } from '../scores/formulas.js';
 import { STRENGTH_BOUNDS, type Strengths } from './operators.js';
@@ -44,6 +44,8 @@ export const SOLVE_TOLERANCE = 0.004;
 /** Residual beyond which a target counts as out of reach (clipped) in the report. */
 export const CLIP_TOLERANCE = 0.02;
 const MAX_EVALUATIONS = 16;
+/** Evaluation budget of a correction round's warm re-solve (it starts next to the answer). */
+export const MAX_CORRECTION_EVALUATIONS = 6;
 const FD_STEP = 0.25;
 /** Largest change of any strength in one step. */
 const MAX_STEP = 0.75;
@@ -102,6 +104,7 @@ export function solveStrengths(
   target: AttributeRecord,
   table: CalibrationTable,
   start?: { strengths: Strengths; jacobian: number[][] },
+  maxEvaluations = MAX_EVALUATIONS,
 ): SolveResult {
   let evaluations = 0;
   const t = toVector(target);
@@ -135,7 +138,7 @@ export function solveStrengths(
   let lambda = 1e-2;
   // The worst miss among the attributes their own operators can move.
   const worst = (v: readonly number[]) => v.reduce((m, e, i) => (Math.abs(J[i][i]) >= MIN_OWN_RESPONSE ? Math.max(m, Math.abs(e)) : m), 0);
-  while (evaluations < MAX_EVALUATIONS && worst(f) > SOLVE_TOLERANCE && lambda < 1e6) {
+  while (evaluations < maxEvaluations && worst(f) > SOLVE_TOLERANCE && lambda < 1e6) {
     let d = activeSetStep(J, f, x, lambda);
     const len = maxAbs(d);
     if (len > MAX_STEP) d = d.map((v) => (v * MAX_STEP) / len);
@@ -163,7 +166,7 @@ export function solveStrengths(
     } else {
       lambda *= 8;
       // Twice wrong in a row: measure the Jacobian afresh where we stand.
-      if (++failures === 2 && evaluations + 4 < MAX_EVALUATIONS) {
+      if (++failures === 2 && evaluations + 4 < maxEvaluations) {
         const fresh = finiteDifferenceJacobian(measure, x, u, f);
         for (let i = 0; i < 4; i++) J[i] = fresh[i];
         failures = 0;
@@ -235,4 +238,29 @@ function finish(x: readonly number[], u: readonly number[], t: readonly number[]
     predicted[a] = u[i];
   });
   return { strengths: fromVector(x), predicted, clipped, evaluations, jacobian };
+}
+
+/**
+ * A starting point for `solveStrengths` on a large region, found on a coarse copy of
+ * its proxy (half the working size: a quarter of the pixels). The coarse copy measures
+ * contrast between pixels twice as far apart and averages other blocks, so its targets
+ * are transferred from the region's as-shot scores: contrast by ratio, the others by
+ * difference. The full solve then starts next to its solution with the coarse Jacobian,
+ * and usually needs a few evaluations instead of a dozen.
+ */
+export function coarseStart(
+  coarse: RegionProxy,
+  asShotRaw: AttributeRecord,
+  target: AttributeRecord,
+  table: CalibrationTable,
+): { strengths: Strengths; jacobian: number[][] } {
+  const base = scoresFromStats(proxyStats(coarse, fromVector([0, 0, 0, 0]))) as AttributeRecord;
+  const aim = {} as AttributeRecord;
+  for (const a of ATTRIBUTES) {
+    const rawTarget = denormalizeExtended(table, a, target[a]);
+    const moved = a === 'contrast' ? (asShotRaw[a] > 0 ? base[a] * (rawTarget / asShotRaw[a]) : base[a]) : base[a] + (rawTarget - asShotRaw[a]);
+    aim[a] = normalizeExtended(table, a, moved);
+  }
+  const solved = solveStrengths(coarse, aim, table);
+  return { strengths: solved.strengths, jacobian: solved.jacobian };
 }

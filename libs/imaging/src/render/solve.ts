@@ -108,7 +108,7 @@ export function solveStrengths(
 ): SolveResult {
   let evaluations = 0;
   const t = toVector(target);
-  // Newton runs on raw scores scaled by the calibration's slope around each target:
+  // The solver runs on raw scores scaled by the calibration's slope around each target:
   // the table is a piecewise-linear CDF of a few hundred regions, jagged at the scale
   // of single samples, while raw scores are smooth in the strengths.
   const rawTarget = ATTRIBUTES.map((a, i) => denormalizeExtended(table, a, t[i]));
@@ -127,8 +127,8 @@ export function solveStrengths(
   let u = measure(x);
   let f = u.map((v, i) => v - t[i]);
   let raw = lastRaw as AttributeRecord;
-  const done = () => finish(x, ATTRIBUTES.map((a) => normalize(table, a, raw[a])), t, evaluations, J);
   const J = start && start.jacobian.length === 4 ? start.jacobian.map((row) => [...row]) : maxAbs(f) <= SOLVE_TOLERANCE ? [] : finiteDifferenceJacobian(measure, x, u, f);
+  const done = () => finish(x, ATTRIBUTES.map((a) => normalize(table, a, raw[a])), t, evaluations, J);
   if (maxAbs(f) <= SOLVE_TOLERANCE) return done();
   let failures = 0;
   // Levenberg–Marquardt (Marquardt 1963): damped Gauss–Newton steps, the damping

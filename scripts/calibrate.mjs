@@ -8,13 +8,10 @@
 // so each photo weighs the same and large regions weigh more than small ones.
 // Usage: npm run calibrate [-- --out FILE] ; the table's `source` field records all of this.
 import { readdir, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadRgb, root } from './bench/common.mjs';
 import { buildCalibrationTable, clusterRegions, regionStats, scoresFromStats, toWorkingSize, WORKING_LONG_SIDE } from '../libs/imaging/dist/index.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sharp = createRequire(path.join(root, 'apps/cli/package.json'))('sharp');
 const PARTITIONS = [1, 2, 3, 4, 6, 8];
 // Not colour photographs of the kind users retouch: a greyscale test card would pull
 // the colourfulness distribution toward zero.
@@ -27,9 +24,7 @@ const files = (await readdir(dir)).filter((f) => /\.(jpe?g|png|tiff?|webp)$/i.te
 
 const samples = [];
 for (const file of files) {
-  const { data, info } = await sharp(path.join(dir, file)).autoOrient().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const rgb = info.channels === 3 ? data : expand(data, info.channels);
-  const work = toWorkingSize({ width: info.width, height: info.height, data: new Uint8Array(rgb.buffer, rgb.byteOffset, rgb.length) });
+  const work = toWorkingSize(await loadRgb(path.join(dir, file)));
   const total = work.width * work.height;
   let count = 0;
   for (const k of PARTITIONS) {
@@ -60,9 +55,3 @@ const table = buildCalibrationTable(samples, {
 await writeFile(outFile, JSON.stringify(table, (_k, v) => (typeof v === 'number' ? Number(v.toPrecision(10)) : v)) + '\n');
 console.log(`wrote ${path.relative(process.cwd(), outFile)}: ${samples.length} regions from ${files.length} photos`);
 
-function expand(data, channels) {
-  const n = data.length / channels;
-  const out = Buffer.alloc(n * 3);
-  for (let i = 0; i < n; i++) out[3 * i] = out[3 * i + 1] = out[3 * i + 2] = data[i * channels];
-  return out;
-}

@@ -4,19 +4,14 @@
 // k-means (k = 2). The accuracy and locality benchmarks and tests use them as the
 // "provided mask" of two regions. Re-run after changing clusterRegions: npm run masks
 import { mkdir, readdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { clusterRegions, toWorkingSize } from '../libs/imaging/dist/index.js';
+import { loadRgb, root, sharp } from './bench/common.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const sharp = createRequire(path.join(root, 'apps/cli/package.json'))('sharp');
 const dir = path.join(root, 'samples');
 await mkdir(path.join(dir, 'masks'), { recursive: true });
 for (const file of (await readdir(dir)).filter((f) => /\.(jpe?g|png)$/i.test(f)).sort()) {
-  const { data, info } = await sharp(path.join(dir, file)).autoOrient().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== 3) continue;
-  const work = toWorkingSize({ width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) });
+  const work = toWorkingSize(await loadRgb(path.join(dir, file)));
   const labels = clusterRegions(work, 2, { seed: 3, spatial: 1 });
   const out = path.join(dir, 'masks', file.replace(/\.[^.]+$/, '.png'));
   await sharp(Buffer.from(labels), { raw: { width: work.width, height: work.height, channels: 1 } }).png().toFile(out);

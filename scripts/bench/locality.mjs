@@ -6,41 +6,11 @@
 // temperature +0.2 from its as-shot values; region 0 is left alone.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_CALIBRATION, prepareImage, render } from '../../libs/imaging/dist/index.js';
+import { DEFAULT_CALIBRATION, distanceToRegion, prepareImage, render, resampleLabelsNearest } from '../../libs/imaging/dist/index.js';
 import { loadLabels, loadRgb, root } from './common.mjs';
 
 const dir = path.join(root, 'samples');
 const photos = readdirSync(dir).filter((f) => /\.jpe?g$/i.test(f) && !f.startsWith('skimage_')).sort();
-
-/** Euclidean-ish (chamfer 1, √2) distance of every pixel to the nearest pixel of `inside`. */
-function distanceTo(inside, width, height) {
-  const d = new Float32Array(width * height);
-  for (let i = 0; i < d.length; i++) d[i] = inside[i] ? 0 : Infinity;
-  const D = Math.SQRT2;
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) {
-    const i = y * width + x;
-    let v = d[i];
-    if (x > 0) v = Math.min(v, d[i - 1] + 1);
-    if (y > 0) {
-      v = Math.min(v, d[i - width] + 1);
-      if (x > 0) v = Math.min(v, d[i - width - 1] + D);
-      if (x + 1 < width) v = Math.min(v, d[i - width + 1] + D);
-    }
-    d[i] = v;
-  }
-  for (let y = height - 1; y >= 0; y--) for (let x = width - 1; x >= 0; x--) {
-    const i = y * width + x;
-    let v = d[i];
-    if (x + 1 < width) v = Math.min(v, d[i + 1] + 1);
-    if (y + 1 < height) {
-      v = Math.min(v, d[i + width] + 1);
-      if (x + 1 < width) v = Math.min(v, d[i + width + 1] + D);
-      if (x > 0) v = Math.min(v, d[i + width - 1] + D);
-    }
-    d[i] = v;
-  }
-  return d;
-}
 
 export async function runLocality({ log = console.log } = {}) {
   const rows = [];
@@ -53,12 +23,7 @@ export async function runLocality({ log = console.log } = {}) {
     const map = { regions: [{ id: 1, values: { brightness: clamp(v.brightness + 0.3), colorfulness: clamp(v.colorfulness - 0.2), temperature: clamp(v.temperature + 0.2) } }] };
     const { image: out } = render(image, mask, map, DEFAULT_CALIBRATION);
     const { width: W, height: H } = image;
-    const inside = new Uint8Array(W * H);
-    for (let y = 0; y < H; y++) {
-      const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / H));
-      for (let x = 0; x < W; x++) inside[y * W + x] = mask.labels[sy * mask.width + Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / W))] === 1 ? 1 : 0;
-    }
-    const dist = distanceTo(inside, W, H);
+    const dist = distanceToRegion(resampleLabelsNearest(mask, W, H), W, H, 1);
     const far = 0.02 * Math.hypot(W, H);
     const hist = new Float64Array(256);
     let n = 0, sum = 0;

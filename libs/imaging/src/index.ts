@@ -13,6 +13,7 @@ export * from './calibration/default.js';
 export * from './map/parameter-map.js';
 export * from './analysis.js';
 export * from './segment/clusters.js';
+export * from './segment/distance.js';
 export { STRENGTH_BOUNDS, ZERO_STRENGTHS, type Strengths } from './render/operators.js';
 export { applyPlan, applyPlanRows, allocateLike } from './render/apply.js';
 export { MAX_EDITED_REGIONS, TooManyRegionsError, type RenderPlan, type PlannedRegion } from './render/plan.js';

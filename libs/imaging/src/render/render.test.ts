@@ -3,6 +3,8 @@ import { prepareImage } from '../analysis.js';
 import { DEFAULT_CALIBRATION as table } from '../calibration/default.js';
 import { ATTRIBUTES, type Attribute, type RgbImage, type Segmentation } from '../image.js';
 import { mulberry32 } from '../segment/clusters.js';
+import { distanceToRegion } from '../segment/distance.js';
+import { resampleLabelsNearest } from '../resample.js';
 import { loadSample, loadSampleMask } from '../testing/fixtures.js';
 import { render } from './render.js';
 
@@ -57,28 +59,6 @@ describe('monotonicity', () => {
   });
 });
 
-/** Distance (in pixels) from each pixel to the nearest pixel of `id`, by a two-pass chamfer transform. */
-function distanceTo(labels: Uint8Array, width: number, height: number, id: number): Float32Array {
-  const d = new Float32Array(width * height).fill(Infinity);
-  for (let i = 0; i < d.length; i++) if (labels[i] === id) d[i] = 0;
-  const D = Math.SQRT2;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      if (x > 0) d[i] = Math.min(d[i], d[i - 1] + 1);
-      if (y > 0) d[i] = Math.min(d[i], d[i - width] + 1, x > 0 ? d[i - width - 1] + D : Infinity, x + 1 < width ? d[i - width + 1] + D : Infinity);
-    }
-  }
-  for (let y = height - 1; y >= 0; y--) {
-    for (let x = width - 1; x >= 0; x--) {
-      const i = y * width + x;
-      if (x + 1 < width) d[i] = Math.min(d[i], d[i + 1] + 1);
-      if (y + 1 < height) d[i] = Math.min(d[i], d[i + width] + 1, x + 1 < width ? d[i + width + 1] + D : Infinity, x > 0 ? d[i + width - 1] + D : Infinity);
-    }
-  }
-  return d;
-}
-
 describe('locality', () => {
   it('pixels further than 2 % of the diagonal outside an edited region barely change', async () => {
     const name = 'aitzgorri_by_Aitzol_Berasategi.jpg';
@@ -89,12 +69,8 @@ describe('locality', () => {
     const { image: out } = render(image, mask, { regions: [{ id: 1, values: { brightness: asShot.values.brightness + 0.4, colorfulness: asShot.values.colorfulness - 0.3 } }] }, table);
     // The mask at full resolution (nearest), and each pixel's distance to region 1.
     const { width: W, height: H } = image;
-    const full = new Uint8Array(W * H);
-    for (let y = 0; y < H; y++) {
-      const sy = Math.min(mask.height - 1, Math.floor(((y + 0.5) * mask.height) / H));
-      for (let x = 0; x < W; x++) full[y * W + x] = mask.labels[sy * mask.width + Math.min(mask.width - 1, Math.floor(((x + 0.5) * mask.width) / W))];
-    }
-    const dist = distanceTo(full, W, H, 1);
+    const full = resampleLabelsNearest(mask, W, H);
+    const dist = distanceToRegion(full, W, H, 1);
     const far = 0.02 * Math.hypot(W, H);
     const diffs: number[] = [];
     for (let i = 0; i < W * H; i++) {

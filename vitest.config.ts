@@ -7,6 +7,8 @@ export default defineConfig({
   resolve: {
     alias: {
       '@pertouch/imaging': fileURLToPath(new URL('./libs/imaging/src/index.ts', import.meta.url)),
+      '@pertouch/segmentation': fileURLToPath(new URL('./libs/segmentation/src/index.ts', import.meta.url)),
+      '@pertouch/contracts': fileURLToPath(new URL('./libs/contracts/src/index.ts', import.meta.url)),
       '@pertouch/render-pool': fileURLToPath(new URL('./libs/render-pool/src/index.ts', import.meta.url)),
     },
   },

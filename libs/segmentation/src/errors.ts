@@ -4,6 +4,7 @@ export type SegmentationErrorCode =
   | 'prompt_outside_image'
   | 'invalid_prompt'
   | 'unknown_label'
+  | 'label_not_found'
   | 'model_unavailable'
   | 'model_invalid';
 

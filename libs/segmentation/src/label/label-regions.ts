@@ -1,10 +1,17 @@
 /**
- * Names the regions of a label raster (placeholder: geometry only; the real labeller —
- * colour, texture, position, connectivity plus optional thing detections — replaces it).
+ * Names regions. Detected things (person, face, dog…) name the regions they claim;
+ * every other region gets a stuff label from its colour, texture and position, then a
+ * context pass fixes what a region alone cannot tell: sky that does not touch the top
+ * edge but continues a sky region, and white clouds inside a blue sky.
  */
-import type { RgbImage } from '@pertouch/imaging';
+import { resampleLabelsNearest, type RgbImage } from '@pertouch/imaging';
+import { gatherAdjacency, gatherUnitStats } from '../embedded/unit-stats.js';
+import { prepareSegmentWorking, type WorkingImage } from '../embedded/working-image.js';
 import { regionGeometry } from '../region-stats.js';
 import type { RegionInfo, ThingDetection } from '../types.js';
+import { regionFeatures, type RegionFeatures } from './features.js';
+import { bestStuff, ramp, skyColour } from './stuff.js';
+import { assignThings } from './things.js';
 
 export interface LabelOptions {
   /** Detections from optional models, in image pixel coordinates. */
@@ -13,8 +20,103 @@ export interface LabelOptions {
   readonly engine?: string;
 }
 
-/** `labels` is a width×height raster aligned with `image` (any resolution, same aspect). */
-export function labelRegions(image: RgbImage, labels: Uint8Array, width: number, height: number, options: LabelOptions = {}): RegionInfo[] {
-  void image;
-  return regionGeometry(labels, width, height).map((g) => ({ ...g, label: 'background', confidence: 0, engine: options.engine ?? 'embedded' }));
+export interface UnitLabel {
+  readonly label: string;
+  readonly confidence: number;
 }
+
+/** ΔE*ab from the surroundings above which an enclosed region counts as a subject. */
+const SUBJECT_CONTRAST = 15;
+/** ΔE*ab to an adjacent sky region under which a smooth region continues the sky. */
+const SKY_CONTINUATION_DE = 18;
+
+/**
+ * Labels the units of a working-size raster. `group[u]` is the detection that claimed
+ * unit u (or −1); detections carry their own label and confidence.
+ */
+export function labelWorkingUnits(work: WorkingImage, ids: Int32Array | Uint8Array, count: number, group: Int32Array, detections: readonly ThingDetection[]): UnitLabel[] {
+  const stats = gatherUnitStats(work, ids, count);
+  const adjacency = gatherAdjacency(work, ids, count);
+  const neighbours: Map<number, number>[] = Array.from({ length: count }, () => new Map());
+  for (const [key, length] of adjacency.length) {
+    const u = Math.floor(key / count), v = key % count;
+    neighbours[u].set(v, length);
+    neighbours[v].set(u, length);
+  }
+  const features: (RegionFeatures | undefined)[] = [];
+  for (let u = 0; u < count; u++) features.push(stats.n[u] > 0 ? regionFeatures(stats, u, work.width, work.height) : undefined);
+  const hasSubjectModel = detections.some((d) => d.label === 'subject');
+  const out: UnitLabel[] = [];
+  for (let u = 0; u < count; u++) {
+    const f = features[u];
+    if (!f) { out.push({ label: 'background', confidence: 0 }); continue; }
+    if (group[u] >= 0) {
+      const d = detections[group[u]];
+      out.push({ label: d.label, confidence: round(d.confidence) });
+      continue;
+    }
+    const stuff = bestStuff(f);
+    if (stuff) { out.push({ label: stuff.label, confidence: round(stuff.score) }); continue; }
+    const enclosed = f.borderShare < 0.01 && f.areaFraction > 0.003 && f.areaFraction < 0.35;
+    if (!hasSubjectModel && enclosed && contrastWithNeighbours(features, neighbours[u], f) > SUBJECT_CONTRAST) {
+      out.push({ label: 'subject', confidence: 0.4 });
+    } else {
+      out.push({ label: 'background', confidence: 0.3 });
+    }
+  }
+  // Context: sky continues into smooth regions of nearly its colour, next to it (a
+  // gradient towards the horizon) or cut off from it by wires and branches; white
+  // smooth blobs in a blue sky are clouds.
+  for (let pass = 0; pass < 3; pass++) {
+    for (let u = 0; u < count; u++) {
+      const f = features[u];
+      if (!f || group[u] >= 0 || out[u].label === 'sky' || out[u].label === 'cloud' || f.cy > 0.8) continue;
+      let adjacent = Infinity, anywhere = Infinity, blueSky = false;
+      for (let v = 0; v < count; v++) {
+        const g = features[v];
+        if (!g || out[v].label !== 'sky') continue;
+        const d = Math.hypot(f.L - g.L, f.a - g.a, f.b - g.b);
+        anywhere = Math.min(anywhere, d);
+        if (neighbours[u].has(v)) {
+          adjacent = Math.min(adjacent, d);
+          if (g.b < -6) blueSky = true;
+        }
+      }
+      const smooth = 1 - ramp(f.texture, 1.8, 4);
+      const white = ramp(f.L, 68, 85) * (1 - ramp(f.chroma, 8, 16));
+      const skyLike = smooth > 0.6 && skyColour(f) > 0.3;
+      if (blueSky && white * smooth > 0.5 && f.spread > 3 && f.cy < 0.65) out[u] = { label: 'cloud', confidence: round(white * smooth) };
+      else if (skyLike && (adjacent < SKY_CONTINUATION_DE || (anywhere < SKY_CONTINUATION_DE / 2 && f.cy < 0.6))) {
+        out[u] = { label: 'sky', confidence: round(0.8 * smooth) };
+      }
+    }
+  }
+  return out;
+}
+
+function contrastWithNeighbours(features: readonly (RegionFeatures | undefined)[], neighbours: Map<number, number>, f: RegionFeatures): number {
+  let L = 0, a = 0, b = 0, n = 0;
+  for (const [v, length] of neighbours) {
+    const g = features[v];
+    if (!g) continue;
+    L += g.L * length; a += g.a * length; b += g.b * length; n += length;
+  }
+  return n > 0 ? Math.hypot(f.L - L / n, f.a - a / n, f.b - b / n) : 0;
+}
+
+const round = (x: number) => Math.round(x * 100) / 100;
+
+/**
+ * Names the regions of any label raster aligned with `image` (the SAM engine's, or a
+ * user's): the same labelling as the embedded engine, at region level.
+ */
+export function labelRegions(image: RgbImage, labels: Uint8Array, width: number, height: number, options: LabelOptions = {}): RegionInfo[] {
+  const work = prepareSegmentWorking(image);
+  const ids = resampleLabelsNearest({ width, height, labels }, work.width, work.height);
+  const detections = options.things ?? [];
+  const { group } = assignThings(work, ids, 256, detections, image);
+  const names = labelWorkingUnits(work, ids, 256, group, detections);
+  const engine = options.engine ?? 'embedded';
+  return regionGeometry(labels, width, height).map((g) => ({ ...g, ...names[g.id], engine }));
+}
+

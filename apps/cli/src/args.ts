@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, firstLine } from './errors.js';
 
-export const COMMAND_NAMES = ['analyze', 'render', 'auto'] as const;
+export const COMMAND_NAMES = ['analyze', 'render', 'auto', 'segment'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Every option pertouch knows; each command accepts the globals plus its own. */
@@ -14,6 +14,11 @@ const OPTIONS = {
   map: { type: 'string', short: 'm' },
   output: { type: 'string', short: 'o' },
   quality: { type: 'string', short: 'q' },
+  engine: { type: 'string' },
+  point: { type: 'string' },
+  box: { type: 'string' },
+  label: { type: 'string' },
+  overlay: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -23,6 +28,7 @@ const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionName[]>> = {
   analyze: ['segmentation'],
   render: ['segmentation', 'map', 'output', 'quality'],
   auto: ['segmentation', 'output', 'quality'],
+  segment: ['engine', 'point', 'box', 'label', 'output', 'overlay'],
 };
 
 export interface CommandOptions {
@@ -32,6 +38,11 @@ export interface CommandOptions {
   readonly map?: string;
   readonly output?: string;
   readonly quality?: string;
+  readonly engine?: string;
+  readonly point?: string;
+  readonly box?: string;
+  readonly label?: string;
+  readonly overlay?: string;
 }
 
 export type CommandLine =
@@ -81,6 +92,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     map: values.map,
     output: values.output,
     quality: values.quality,
+    engine: values.engine,
+    point: values.point,
+    box: values.box,
+    label: values.label,
+    overlay: values.overlay,
   };
   for (const [key, value] of Object.entries(options)) {
     if (value === '') throw new CliError('usage.invalid_option', `--${key} needs a non-empty value`);

@@ -26,6 +26,7 @@ const SEGMENTATION = `  -s, --segmentation LABELS.png   greyscale PNG of region 
                                   image's aspect ratio (default: the whole image is region 0)`;
 
 const TEXT: Readonly<Record<CommandName | 'main', string>> = {
+  segment: '',
   main: `pertouch: region-aware photo retouching with parameter maps
 
 Usage: pertouch <command> IMAGE [options]
@@ -34,6 +35,7 @@ Commands:
   analyze IMAGE              measure the photo's as-shot parameter map
   render IMAGE --map M -o O  render a parameter map onto the photo
   auto IMAGE -o OUT          retouch every region to the corpus-median look (all 0)
+  segment IMAGE -o LABELS    labelled regions (or a prompted mask) as a PNG
 
 Run "pertouch <command> --help" for a command's options.
 
@@ -88,6 +90,34 @@ ${OUTPUT}
 ${GLOBALS}`,
 };
 
+const SEGMENT = `Usage: pertouch segment IMAGE [-o LABELS.png] [--overlay OUT.png] [--json]
+                       [--engine embedded|sam]
+       pertouch segment IMAGE (--point x,y | --box x0,y0,x1,y1 | --label WORD)
+                       -o MASK.png [--engine embedded|sam] [--json]
+
+Without a prompt: automatic regions, each with a label (sky, vegetation, person,
+face, skin, animal, a COCO object name, subject, background…). -o writes the
+region ids as an 8-bit greyscale PNG (the --segmentation input of analyze,
+render and auto); --overlay draws outlines and labels over the photo; the
+region table (id, label, confidence, area, box) is printed, or JSON with --json.
+
+With a prompt: one mask (0 = outside, 255 = inside) at the image's size.
+  --point x,y        the region under a pixel
+  --box x0,y0,x1,y1  the object(s) inside a box
+  --label WORD       a word: "sky", "the trees", "her face", "eagle", "shadows"
+
+Options:
+  -o, --output PNG     labels (automatic) or mask (prompt)
+  --overlay PNG        a picture of the regions for people to check
+  --engine NAME        embedded (default; env PERTOUCH_SEGMENT_ENGINE) or sam
+                       (needs PERTOUCH_SAM_DIR, see docs/sam.md)
+
+Optional models (docs/models.md): "npm run models" fetches them into
+PERTOUCH_MODELS_DIR (default ~/.cache/pertouch/models); the embedded engine uses
+those present and lists the labels it cannot give without the others.
+
+${GLOBALS}`;
+
 export function usage(command?: CommandName): string {
-  return `${TEXT[command ?? 'main']}\n`;
+  return `${command === 'segment' ? SEGMENT : TEXT[command ?? 'main']}\n`;
 }

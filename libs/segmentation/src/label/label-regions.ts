@@ -47,6 +47,7 @@ export function labelWorkingUnits(work: WorkingImage, ids: Int32Array | Uint8Arr
   for (let u = 0; u < count; u++) features.push(stats.n[u] > 0 ? regionFeatures(stats, u, work.width, work.height) : undefined);
   const hasSubjectModel = detections.some((d) => d.label === 'subject');
   const out: UnitLabel[] = [];
+  const subjectCandidates: { u: number; score: number }[] = [];
   for (let u = 0; u < count; u++) {
     const f = features[u];
     if (!f) { out.push({ label: 'background', confidence: 0 }); continue; }
@@ -57,13 +58,14 @@ export function labelWorkingUnits(work: WorkingImage, ids: Int32Array | Uint8Arr
     }
     const stuff = bestStuff(f);
     if (stuff) { out.push({ label: stuff.label, confidence: round(stuff.score) }); continue; }
-    const enclosed = f.borderShare < 0.01 && f.areaFraction > 0.003 && f.areaFraction < 0.35;
-    if (!hasSubjectModel && enclosed && contrastWithNeighbours(features, neighbours[u], f) > SUBJECT_CONTRAST) {
-      out.push({ label: 'subject', confidence: 0.4 });
-    } else {
-      out.push({ label: 'background', confidence: 0.3 });
-    }
+    const enclosed = f.borderShare < 0.01 && f.areaFraction > 0.01 && f.areaFraction < 0.35;
+    const contrast = enclosed && !hasSubjectModel ? contrastWithNeighbours(features, neighbours[u], f) : 0;
+    if (contrast > SUBJECT_CONTRAST) subjectCandidates.push({ u, score: contrast * Math.sqrt(f.areaFraction) });
+    out.push({ label: 'background', confidence: 0.3 });
   }
+  // Without a saliency model, only the most salient enclosed region is "the subject".
+  subjectCandidates.sort((p, q) => q.score - p.score);
+  if (subjectCandidates.length > 0) out[subjectCandidates[0].u] = { label: 'subject', confidence: 0.4 };
   // Context: sky continues into smooth regions of nearly its colour, next to it (a
   // gradient towards the horizon) or cut off from it by wires and branches; white
   // smooth blobs in a blue sky are clouds.

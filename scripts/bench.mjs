@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench`: the embedded renderer's benchmarks (speed and memory, control
-// accuracy, locality). Prints a summary and writes out/bench/results.json; the
+// accuracy, locality) and the segmenter's (speed, label accuracy, skylines). Prints a summary and writes out/bench/results.json; the
 // numbers in BENCHMARKS.md come from here. `npm run bench -- speed` runs one part.
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -31,6 +31,12 @@ if (want('locality')) {
   results.locality = await runLocality();
   const { rows: _rows, ...summary } = results.locality;
   console.log(JSON.stringify(summary, null, 2));
+}
+if (want('segmentation')) {
+  console.log('== segmentation (embedded engine: speed on the 12.2 MP sunset, labels and skylines on the fixtures)');
+  const { runSegmentation } = await import('./bench/segmentation.mjs');
+  results.segmentation = await runSegmentation();
+  console.log(JSON.stringify(results.segmentation, null, 2));
 }
 const out = path.join(here, '..', 'out', 'bench');
 await mkdir(out, { recursive: true });

@@ -29,6 +29,8 @@ export interface UnitLabel {
 const SUBJECT_CONTRAST = 15;
 /** ΔE*ab to an adjacent sky region under which a smooth region continues the sky. */
 const SKY_CONTINUATION_DE = 18;
+/** Clouds are soft: white regions busier than this (rock, snow fields with detail) are not. */
+const CLOUD_MAX_TEXTURE = 5;
 
 /**
  * Labels the units of a working-size raster. `group[u]` is the detection that claimed
@@ -87,7 +89,7 @@ export function labelWorkingUnits(work: WorkingImage, ids: Int32Array | Uint8Arr
       const smooth = 1 - ramp(f.texture, 1.8, 4);
       const white = ramp(f.L, 68, 85) * (1 - ramp(f.chroma, 8, 16));
       const skyLike = smooth > 0.6 && skyColour(f) > 0.3;
-      if (blueSky && white * smooth > 0.5 && f.spread > 3 && f.cy < 0.65) out[u] = { label: 'cloud', confidence: round(white * smooth) };
+      if (blueSky && white > 0.6 && f.texture < CLOUD_MAX_TEXTURE) out[u] = { label: 'cloud', confidence: round(white * (0.5 + 0.5 * smooth)) };
       else if (skyLike && (adjacent < SKY_CONTINUATION_DE || (anywhere < SKY_CONTINUATION_DE / 2 && f.cy < 0.6))) {
         out[u] = { label: 'sky', confidence: round(0.8 * smooth) };
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EngineConfigError, buildEngines, embeddedFactoryFrom } from './engines.js';
+import { EngineConfigError, buildEngines } from './engines.js';
 import { FakeSegmentationEngine } from './fake-engine.js';
 
 describe('buildEngines', () => {
@@ -13,13 +13,5 @@ describe('buildEngines', () => {
   it('fails at start-up when the default engine is missing', () => {
     expect(() => buildEngines({ embedded: undefined }, 'embedded')).toThrow(EngineConfigError);
     expect(() => buildEngines({ embedded: () => new FakeSegmentationEngine() }, 'sam')).toThrow(/SEGMENTER_ENGINE=sam.*available: embedded/);
-  });
-});
-
-describe('embeddedFactoryFrom', () => {
-  it('finds createEmbeddedEngine when the module exports it', () => {
-    const engine = new FakeSegmentationEngine();
-    expect(embeddedFactoryFrom({ createEmbeddedEngine: () => engine })?.()).toBe(engine);
-    expect(embeddedFactoryFrom({})).toBeUndefined();
   });
 });

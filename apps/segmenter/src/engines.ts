@@ -28,13 +28,3 @@ export function buildEngines(factories: EngineFactories, defaultEngine: SegmentE
   }
   return engines;
 }
-
-/**
- * The embedded engine's factory when the given module (`@pertouch/segmentation`) exports
- * `createEmbeddedEngine`, else undefined. Lets the service pick the engine up as soon as
- * the library ships it, without a compile-time dependency on a not-yet-existing export.
- */
-export function embeddedFactoryFrom(module: object): EngineFactory | undefined {
-  const create = (module as { createEmbeddedEngine?: unknown }).createEmbeddedEngine;
-  return typeof create === 'function' ? () => (create as () => SegmentationEngine)() : undefined;
-}

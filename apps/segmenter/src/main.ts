@@ -4,10 +4,10 @@
  * per job to stdout, and shuts down gracefully on SIGTERM/SIGINT (a second signal
  * forces it).
  */
-import * as segmentation from '@pertouch/segmentation';
+import { createEngine, createLazySamEngine, type SegmentationEngine } from '@pertouch/segmentation';
 import { startSegmenter } from './app.js';
 import { loadConfig } from './config.js';
-import { buildEngines, embeddedFactoryFrom, type EngineFactories } from './engines.js';
+import { buildEngines, type EngineFactories } from './engines.js';
 import type { LogLine } from './worker.js';
 
 const log = (line: LogLine) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'segmenter', ...line })}\n`);
@@ -21,9 +21,13 @@ let config;
 let engines;
 try {
   config = loadConfig();
-  // ── WIRING (issue 3): when @pertouch/segmentation exports createEmbeddedEngine, this line may become
-  // `const factories: EngineFactories = { embedded: () => createEmbeddedEngine() };` with a static import.
-  const factories: EngineFactories = { embedded: embeddedFactoryFrom(segmentation) };
+  // The embedded engine with whatever optional models PERTOUCH_MODELS_DIR holds; SAM when
+  // its files are configured (loaded now if it is the default, else on its first job).
+  const embedded = await createEngine('embedded', process.env);
+  const samConfigured = Boolean(process.env.PERTOUCH_SAM_DIR || process.env.PERTOUCH_SAM_ENCODER);
+  const sam: SegmentationEngine | undefined =
+    config.defaultEngine === 'sam' ? await createEngine('sam', process.env) : samConfigured ? createLazySamEngine({ env: process.env }) : undefined;
+  const factories: EngineFactories = { embedded: () => embedded, ...(sam ? { sam: () => sam } : {}) };
   engines = buildEngines(factories, config.defaultEngine);
 } catch (error) {
   fatal(error);

@@ -14,3 +14,6 @@ export { labelRegions, type LabelOptions } from './label/label-regions.js';
 export { createEmbeddedEngine, EMBEDDED_ENGINE_VERSION, type EmbeddedEngineOptions } from './embedded/engine.js';
 export { SEGMENT_LONG_SIDE } from './embedded/working-image.js';
 export { pixelDigest } from './content-hash.js';
+export * from './models/index.js';
+export * from './sam/index.js';
+export * from './create-engine.js';

@@ -11,6 +11,7 @@ import { regionGeometry } from '../region-stats.js';
 import type { RegionInfo, ThingDetection } from '../types.js';
 import { regionFeatures, type RegionFeatures } from './features.js';
 import { bestStuff, ramp, skyColour } from './stuff.js';
+import { reconcileDetections } from './reconcile.js';
 import { assignThings } from './things.js';
 
 export interface LabelOptions {
@@ -117,7 +118,7 @@ const round = (x: number) => Math.round(x * 100) / 100;
 export function labelRegions(image: RgbImage, labels: Uint8Array, width: number, height: number, options: LabelOptions = {}): RegionInfo[] {
   const work = prepareSegmentWorking(image);
   const ids = resampleLabelsNearest({ width, height, labels }, work.width, work.height);
-  const detections = options.things ?? [];
+  const detections = reconcileDetections(options.things ?? [], image);
   const { group } = assignThings(work, ids, 256, detections, image);
   const names = labelWorkingUnits(work, ids, 256, group, detections);
   const engine = options.engine ?? 'embedded';

@@ -33,22 +33,31 @@ export function checkExpectation(seg, expectation, labelMatches) {
   return { label: expectation.label, share: n ? hit / n : 0, ok: n > 0 && hit / n >= 0.5, found: majority };
 }
 
+/** Euclidean distance from a point to a polyline. */
+export function distanceToPolyline(px, py, polyline) {
+  let best = Infinity;
+  for (let k = 0; k + 1 < polyline.length; k++) {
+    const [ax, ay] = polyline[k], [bx, by] = polyline[k + 1];
+    const dx = bx - ax, dy = by - ay;
+    const t = Math.max(0, Math.min(1, ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy || 1)));
+    best = Math.min(best, Math.hypot(px - ax - t * dx, py - ay - t * dy));
+  }
+  return best;
+}
+
 /**
  * Skyline distance: in each column between the polyline's first and last point, the
- * lowest pixel of the sky mask against the polyline; tolerance 1 % of the diagonal.
+ * lowest pixel of the sky mask is a point of the sky's lower boundary; its Euclidean
+ * distance to the hand-traced polyline must be within 1 % of the image diagonal.
  */
 export function skylineError(seg, skyIds, polyline) {
   const sky = new Set(skyIds);
   const tolerance = 0.01 * Math.hypot(seg.width, seg.height);
   let worst = 0, outside = 0, columns = 0;
   for (let x = polyline[0][0]; x <= polyline.at(-1)[0] && x < seg.width; x++) {
-    let k = 0;
-    while (polyline[k + 1][0] < x) k++;
-    const [xa, ya] = polyline[k], [xb, yb] = polyline[k + 1];
-    const reference = ya + ((yb - ya) * (x - xa)) / Math.max(1, xb - xa);
     let lowest = -1;
     for (let y = 0; y < seg.height; y++) if (sky.has(seg.labels[y * seg.width + x])) lowest = y;
-    const d = Math.abs(lowest + 0.5 - reference);
+    const d = distanceToPolyline(x + 0.5, lowest + 0.5, polyline);
     worst = Math.max(worst, d);
     if (d > tolerance) outside++;
     columns++;

@@ -10,6 +10,7 @@ import { labelWorkingUnits } from '../label/label-regions.js';
 import { reconcileDetections } from '../label/reconcile.js';
 import { assignThings } from '../label/things.js';
 import { promptMask } from '../prompt.js';
+import { lineage } from '../vocabulary.js';
 import { regionGeometry } from '../region-stats.js';
 import type { LabelledSegmentation, Prompt, SegmentationEngine, ThingDetection, ThingDetector } from '../types.js';
 import { mergeSuperpixels, type MergeOptions } from './merge.js';
@@ -38,10 +39,12 @@ const MODEL_LABELS = ['person', 'face', 'skin', 'animal', 'vehicle'];
 
 export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): SegmentationEngine {
   const detectors = options.detectors ?? [];
-  const provided = new Set(detectors.flatMap((d) => d.labels));
+  // A detector of 'dog' provides 'animal' too (its lineage).
+  const provided = new Set(detectors.flatMap((d) => d.labels.flatMap(lineage)));
   const unavailable = [...new Set([...(options.unavailable ?? []), ...MODEL_LABELS.filter((l) => !provided.has(l) && !(l === 'skin' && provided.has('person')))])];
   const tag = ['embedded', ...detectors.map((d) => d.name)].join('+');
   const version = `${EMBEDDED_ENGINE_VERSION}${detectors.length ? '+' + detectors.map((d) => d.name).sort().join('+') : ''}`;
+  const cocoRan = detectors.some((d) => d.labels.includes('dog'));
   const cache = new Map<string, LabelledSegmentation>();
   const cacheSize = options.cacheSize ?? 4;
 
@@ -52,7 +55,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Segme
     if (hit) return hit;
     const detections: ThingDetection[] = [];
     for (const d of detectors) detections.push(...(await d.detect(image)));
-    const trusted = reconcileDetections(detections, image);
+    const trusted = reconcileDetections(detections, image, { cocoRan });
     const work = prepareSegmentWorking(image, options.longSide ?? SEGMENT_LONG_SIDE);
     const sp = slic(work, { target: options.superpixels });
     const things = assignThings(work, sp.ids, sp.count, trusted, image);

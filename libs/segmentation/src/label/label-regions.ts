@@ -28,8 +28,12 @@ export interface UnitLabel {
 
 /** ΔE*ab from the surroundings above which an enclosed region counts as a subject. */
 const SUBJECT_CONTRAST = 15;
+/** ΔE*ab under which a salient region takes the label of a detected look-alike. */
+const LOOK_ALIKE_DE = 12;
+/** Detections whose label does not pass to look-alikes (they name parts or saliency). */
+const NOT_COPIED = new Set(['subject', 'face', 'skin']);
 /** ΔE*ab to an adjacent sky region under which a smooth region continues the sky. */
-const SKY_CONTINUATION_DE = 18;
+const SKY_CONTINUATION_DE = 22;
 /** Clouds are soft: white regions busier than this (rock, snow fields with detail) are not. */
 const CLOUD_MAX_TEXTURE = 5;
 
@@ -69,16 +73,36 @@ export function labelWorkingUnits(work: WorkingImage, ids: Int32Array | Uint8Arr
   // Without a saliency model, only the most salient enclosed region is "the subject".
   subjectCandidates.sort((p, q) => q.score - p.score);
   if (subjectCandidates.length > 0) out[subjectCandidates[0].u] = { label: 'subject', confidence: 0.4 };
+  // A salient region that looks like a detected thing is most likely another one of it
+  // (the second dog a detector missed): same colour, similar size.
+  for (let u = 0; u < count; u++) {
+    const f = features[u];
+    if (!f || out[u].label !== 'subject') continue;
+    for (let v = 0; v < count; v++) {
+      const g = features[v];
+      if (!g || group[v] < 0 || NOT_COPIED.has(out[v].label)) continue;
+      const ratio = f.areaFraction / g.areaFraction;
+      if (ratio > 0.25 && ratio < 4 && Math.hypot(f.L - g.L, f.a - g.a, f.b - g.b) < LOOK_ALIKE_DE) {
+        out[u] = { label: out[v].label, confidence: round(out[v].confidence * 0.7) };
+        break;
+      }
+    }
+  }
   // Context: sky continues into smooth regions of nearly its colour, next to it (a
   // gradient towards the horizon) or cut off from it by wires and branches; white
-  // smooth blobs in a blue sky are clouds.
+  // soft blobs in a blue sky are clouds, and so are whitish regions continuing a cloud.
   for (let pass = 0; pass < 3; pass++) {
     for (let u = 0; u < count; u++) {
       const f = features[u];
-      if (!f || group[u] >= 0 || out[u].label === 'sky' || out[u].label === 'cloud' || f.cy > 0.8) continue;
-      let adjacent = Infinity, anywhere = Infinity, blueSky = false;
+      if (!f || group[u] >= 0 || out[u].label === 'sky' || out[u].label === 'cloud' || f.cy > 0.85) continue;
+      let adjacent = Infinity, anywhere = Infinity, blueSky = false, nearCloud = Infinity;
       for (let v = 0; v < count; v++) {
         const g = features[v];
+        if (g && out[v].label === 'cloud') {
+          const d = Math.hypot(f.L - g.L, f.a - g.a, f.b - g.b);
+          // Next to a cloud, or nearly its colour across a wire or branch.
+          if (neighbours[u].has(v) || d < SKY_CONTINUATION_DE / 2) nearCloud = Math.min(nearCloud, d);
+        }
         if (!g || out[v].label !== 'sky') continue;
         const d = Math.hypot(f.L - g.L, f.a - g.a, f.b - g.b);
         anywhere = Math.min(anywhere, d);
@@ -89,8 +113,11 @@ export function labelWorkingUnits(work: WorkingImage, ids: Int32Array | Uint8Arr
       }
       const smooth = 1 - ramp(f.texture, 1.8, 4);
       const white = ramp(f.L, 68, 85) * (1 - ramp(f.chroma, 8, 16));
-      const skyLike = smooth > 0.6 && skyColour(f) > 0.3;
-      if (blueSky && white > 0.6 && f.texture < CLOUD_MAX_TEXTURE) out[u] = { label: 'cloud', confidence: round(white * (0.5 + 0.5 * smooth)) };
+      const skyLike = smooth > 0.5 && skyColour(f) > 0.3;
+      const cloudy = white > 0.6 && f.texture < CLOUD_MAX_TEXTURE;
+      if ((blueSky && cloudy) || (nearCloud < SKY_CONTINUATION_DE && white > 0.3 && f.texture < CLOUD_MAX_TEXTURE)) {
+        out[u] = { label: 'cloud', confidence: round(white * (0.5 + 0.5 * smooth)) };
+      }
       else if (skyLike && (adjacent < SKY_CONTINUATION_DE || (anywhere < SKY_CONTINUATION_DE / 2 && f.cy < 0.6))) {
         out[u] = { label: 'sky', confidence: round(0.8 * smooth) };
       }

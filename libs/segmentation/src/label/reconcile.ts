@@ -3,7 +3,8 @@
  * person-segmentation model (selfie) fires on dogs and cats, and the face detector on
  * animal faces; the COCO detector tells people from animals. So: a person mask counts
  * where a COCO "person" box holds most of it, or where a face lies inside it and no
- * COCO animal covers it; a face counts inside a counted person, never inside an animal.
+ * COCO animal covers it (only when no COCO detector ran: a face detector also fires on
+ * coffee cups); a face counts inside a counted person, never inside an animal.
  */
 import type { Box, Mask, ThingDetection } from '../types.js';
 import { COCO_SUPERCATEGORIES } from '../vocabulary.js';
@@ -12,7 +13,12 @@ const ANIMALS = new Set(COCO_SUPERCATEGORIES.animal);
 /** Share of a person mask a COCO person box must hold to confirm it. */
 const CONFIRMING_SHARE = 0.5;
 
-export function reconcileDetections(detections: readonly ThingDetection[], image: { width: number; height: number }): ThingDetection[] {
+export interface ReconcileOptions {
+  /** A COCO detector ran, so a person must have its COCO box (faces alone do not confirm). */
+  readonly cocoRan?: boolean;
+}
+
+export function reconcileDetections(detections: readonly ThingDetection[], image: { width: number; height: number }, options: ReconcileOptions = {}): ThingDetection[] {
   const people = detections.filter((d) => d.label === 'person' && d.box);
   const animals = detections.filter((d) => ANIMALS.has(d.label) && d.box);
   const masks = detections.filter((d) => d.label === 'person' && d.mask && !d.box);
@@ -20,7 +26,7 @@ export function reconcileDetections(detections: readonly ThingDetection[], image
   const confirmedMasks = masks.filter((m) => {
     if (people.some((p) => maskShareInBox(m.mask!, p.box!, image) >= CONFIRMING_SHARE)) return true;
     const inAnimal = animals.some((a) => maskShareInBox(m.mask!, a.box!, image) >= CONFIRMING_SHARE);
-    return !inAnimal && faces.some((f) => f.box && maskValueAt(m.mask!, centre(f.box), image) >= 128);
+    return !options.cocoRan && !inAnimal && faces.some((f) => f.box && maskValueAt(m.mask!, centre(f.box), image) >= 128);
   });
   const insidePerson = (box: Box) => {
     const c = centre(box);

@@ -33,7 +33,8 @@ export interface StuffScores {
 export function skyColour(f: RegionFeatures): number {
   // Night and twilight skies are dark blue: L* from 8 counts.
   const blue = ramp(-f.b, 4, 16) * ramp(f.L, 8, 30) * hueIn(f.hue, 200, 300);
-  const overcast = ramp(f.L, 62, 82) * (1 - ramp(f.chroma, 10, 22));
+  // Overcast skies are neutral or cool; warm greys are walls, paper, concrete.
+  const overcast = ramp(f.L, 62, 82) * (1 - ramp(f.chroma, 10, 22)) * (1 - ramp(f.b, 1, 4));
   const glow = ramp(f.L, 55, 75) * hueIn(f.hue, 20, 110) * ramp(f.chroma, 10, 25);
   return Math.max(blue, overcast, glow);
 }
@@ -43,7 +44,7 @@ export function stuffScores(f: RegionFeatures): StuffScores {
   const upper = 1 - ramp(f.cy, 0.45, 0.7);
   const lower = ramp(f.cy, 0.45, 0.7);
   const touchesTop = ramp(f.topRow, 0.02, 0.2);
-  const touchesBottom = ramp(f.bottom, 0.9, 0.99);
+  const touchesBottom = ramp(f.bottom, 0.85, 0.97);
   const green = hueIn(f.hue, 95, 175) * ramp(f.chroma, 6, 14);
   const earthy = Math.max(hueIn(f.hue, 20, 110) * (1 - ramp(f.chroma, 35, 55)), 1 - ramp(f.chroma, 6, 12));
   const grey = 1 - ramp(f.chroma, 5, 10);
@@ -51,7 +52,8 @@ export function stuffScores(f: RegionFeatures): StuffScores {
     sky: skyColour(f) * smooth * upper * (0.25 + 0.75 * touchesTop),
     water: hueIn(f.hue, 185, 280) * ramp(f.chroma, 4, 10) * (1 - touchesTop) * lower * (0.5 + 0.5 * smooth),
     vegetation: green * (0.6 + 0.4 * ramp(f.texture, 1.2, 3.5)),
-    ground: earthy * lower * touchesBottom * (0.5 + 0.5 * ramp(f.texture, 1, 3)) * (1 - green),
+    // Sand and dry grass sit next to green in hue: a little green does not rule ground out.
+    ground: earthy * lower * touchesBottom * (0.6 + 0.4 * ramp(f.texture, 1, 3)) * (1 - 0.7 * green),
     road: grey * smooth * lower * touchesBottom * ramp(f.L, 25, 40) * 0.9,
     building: ramp(f.straightness, 0.42, 0.6) * ramp(f.edgeDensity, 1.5, 4) * (1 - green) * (1 - ramp(f.cy, 0.75, 0.95)),
   };

@@ -56,8 +56,8 @@ export function boxShares(box: Box, ids: Int32Array | Uint8Array, count: number,
 
 /**
  * Assigns units to detections. Masks: a unit joins when at least half of it is inside.
- * Boxes: a unit joins when it is mostly inside the box and either the salient-object
- * mask says it is foreground or its colour differs from the ring just outside the box.
+ * Boxes: a unit joins when it is mostly inside the box and the salient-object mask says
+ * it is foreground or its colour differs from the ring just outside the box.
  */
 export function assignThings(
   work: WorkingImage,
@@ -85,7 +85,7 @@ export function assignThings(
       share = new Float64Array(count);
       for (let u = 0; u < count; u++) {
         if (inside[u] < BOX_INSIDE) continue;
-        const foreground = subjectShare ? subjectShare[u] >= MEMBERSHIP_THRESHOLD : !ring || distance(means, u, ring) > BOX_FOREGROUND_DE;
+        const foreground = (subjectShare !== undefined && subjectShare[u] >= MEMBERSHIP_THRESHOLD) || !ring || distance(means, u, ring) > BOX_FOREGROUND_DE;
         // Faces are small and tight: every unit inside the box belongs.
         share[u] = foreground || d.label === 'face' ? inside[u] : 0;
       }

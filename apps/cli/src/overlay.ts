@@ -5,11 +5,11 @@
 import sharp from 'sharp';
 import type { LabelledSegmentation } from '@pertouch/segmentation';
 
-/** Long side of the overlay picture; outlines are drawn at this size. */
-const OVERLAY_LONG_SIDE = 1200;
+/** Default long side of the overlay picture; outlines are drawn at this size. */
+export const OVERLAY_LONG_SIDE = 1200;
 
-export async function renderOverlay(rgb: Uint8Array, seg: LabelledSegmentation): Promise<Buffer> {
-  const scale = Math.min(1, OVERLAY_LONG_SIDE / Math.max(seg.width, seg.height));
+export async function renderOverlay(rgb: Uint8Array, seg: LabelledSegmentation, longSide = OVERLAY_LONG_SIDE): Promise<Buffer> {
+  const scale = Math.min(1, longSide / Math.max(seg.width, seg.height));
   const w = Math.max(1, Math.round(seg.width * scale)), h = Math.max(1, Math.round(seg.height * scale));
   const base = await sharp(rgb, { raw: { width: seg.width, height: seg.height, channels: 3 } }).resize(w, h, { kernel: 'lanczos3' }).raw().toBuffer();
   const labels = new Uint8Array(w * h);

@@ -17,3 +17,4 @@ export { pixelDigest } from './content-hash.js';
 export * from './models/index.js';
 export * from './sam/index.js';
 export * from './create-engine.js';
+export * from './evaluate.js';

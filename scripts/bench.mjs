@@ -38,6 +38,12 @@ if (want('segmentation')) {
   results.segmentation = await runSegmentation();
   console.log(JSON.stringify(results.segmentation, null, 2));
 }
+if (want('segmenter')) {
+  // Its own process: it starts s3rver and the worker against the real Redis.
+  console.log('== segmenter worker throughput (images/min, concurrency 1 and 2)');
+  results.segmenter = JSON.parse(execFileSync(process.execPath, [path.join(here, 'bench/segmenter-throughput.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  console.log(JSON.stringify(results.segmenter, null, 2));
+}
 const out = path.join(here, '..', 'out', 'bench');
 await mkdir(out, { recursive: true });
 await writeFile(path.join(out, 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -39,13 +39,18 @@ export async function runSegmentation() {
   for (const d of detectors) speed[`with_${d.name}_ms`] = await median(() => lib.createEmbeddedEngine({ detectors: [d] }).segmentAuto(sunset), 1);
   if (detectors.length > 1) speed.with_all_ms = await median(() => lib.createEmbeddedEngine({ detectors }).segmentAuto(sunset), 1);
 
-  const engine = lib.createEmbeddedEngine({ detectors });
   const { labels, skylines } = await loadFixtures();
   const rows = [];
-  let ok = 0, total = 0;
+  let ok = 0, total = 0, okBare = 0;
+  const engine = lib.createEmbeddedEngine({ detectors });
+  const bare = lib.createEmbeddedEngine();
   for (const [file, expectations] of Object.entries(labels)) {
-    const seg = await engine.segmentAuto(await loadRgb(path.join(root, 'samples', file)));
+    const image = await loadRgb(path.join(root, 'samples', file));
+    const seg = await engine.segmentAuto(image);
     const checks = expectations.map((e) => lib.checkExpectation(seg, e));
+    // The same photo without any optional model, for the "no models" figure.
+    const bareSeg = await bare.segmentAuto(image);
+    okBare += expectations.filter((e) => lib.checkExpectation(bareSeg, e).ok).length;
     ok += checks.filter((c) => c.ok).length;
     total += checks.length;
     const skyline = skylines[file] ? lib.skylineError(seg, lib.resolveLabel(seg, 'sky'), skylines[file]) : undefined;
@@ -56,6 +61,7 @@ export async function runSegmentation() {
     unavailableModels: unavailable.map((u) => u.model ?? u),
     speed,
     labels: { ok, total, share: Math.round((1000 * ok) / Math.max(1, total)) / 1000 },
+    labelsWithoutModels: { ok: okBare, total, share: Math.round((1000 * okBare) / Math.max(1, total)) / 1000 },
     skylines: rows.filter((r) => r.skyline).map((r) => ({ file: r.file, ...r.skyline })),
     misses: rows.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => `${r.file}: expected ${c.label}, found ${c.found} (${Math.round(c.share * 100)} %)`)),
   };

@@ -11,8 +11,8 @@
 //
 //   npx nx run-many -t build && node scripts/bench/segmenter-throughput.mjs
 //
-// Env: BENCH_ENGINE = embedded (default: createEmbeddedEngine from @pertouch/segmentation;
-//      falls back to the fake engine, with a warning, when that export is missing) | fake
+// Env: BENCH_ENGINE = embedded (default: createEngine('embedded') from @pertouch/segmentation,
+//      with the optional models PERTOUCH_MODELS selects — all present by default) | fake
 //      BENCH_IMAGES = how many sample photos (default: all in samples/)
 //      BENCH_CONCURRENCY = comma list (default "1,2")
 //      BENCH_CACHE = true|false (default true)
@@ -41,14 +41,10 @@ const progress = (message) => process.stderr.write(`${message}\n`);
 async function makeEngine() {
   if (ENGINE === 'fake') return { engine: new FakeSegmentationEngine({ version: 'bench' }), name: 'fake' };
   if (ENGINE !== 'embedded') throw new Error(`BENCH_ENGINE must be embedded or fake, got ${JSON.stringify(ENGINE)}`);
-  try {
-    const segmentation = await import('@pertouch/segmentation');
-    if (typeof segmentation.createEmbeddedEngine === 'function') return { engine: segmentation.createEmbeddedEngine(), name: 'embedded' };
-    progress('warning: @pertouch/segmentation does not export createEmbeddedEngine (yet); using the fake engine — numbers measure the pipeline only');
-  } catch (error) {
-    progress(`warning: cannot load @pertouch/segmentation (${error.message.split('\n')[0]}); using the fake engine — numbers measure the pipeline only`);
-  }
-  return { engine: new FakeSegmentationEngine({ version: 'bench' }), name: 'fake (fallback)' };
+  // The engine the service builds: the optional models PERTOUCH_MODELS selects (all present by default).
+  const { createEngine } = await import('@pertouch/segmentation');
+  const engine = await createEngine('embedded', process.env);
+  return { engine, name: 'embedded' };
 }
 
 const samples = readdirSync(path.join(root, 'samples'))

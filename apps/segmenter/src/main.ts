@@ -4,7 +4,7 @@
  * per job to stdout, and shuts down gracefully on SIGTERM/SIGINT (a second signal
  * forces it).
  */
-import { createEngine, createLazySamEngine, type SegmentationEngine } from '@pertouch/segmentation';
+import { createEmbeddedEngine, createLazySamEngine, loadEngineModels, loadSamEngine, type SegmentationEngine } from '@pertouch/segmentation';
 import { startSegmenter } from './app.js';
 import { loadConfig } from './config.js';
 import { buildEngines, type EngineFactories } from './engines.js';
@@ -23,10 +23,12 @@ try {
   config = loadConfig();
   // The embedded engine with whatever optional models PERTOUCH_MODELS_DIR holds; SAM when
   // its files are configured (loaded now if it is the default, else on its first job).
-  const embedded = await createEngine('embedded', process.env);
+  const models = await loadEngineModels(process.env);
+  const embedded = createEmbeddedEngine(models);
   const samConfigured = Boolean(process.env.PERTOUCH_SAM_DIR || process.env.PERTOUCH_SAM_ENCODER);
+  const samOptions = { env: process.env, ...models };
   const sam: SegmentationEngine | undefined =
-    config.defaultEngine === 'sam' ? await createEngine('sam', process.env) : samConfigured ? createLazySamEngine({ env: process.env }) : undefined;
+    config.defaultEngine === 'sam' ? await loadSamEngine(samOptions) : samConfigured ? createLazySamEngine(samOptions) : undefined;
   const factories: EngineFactories = { embedded: () => embedded, ...(sam ? { sam: () => sam } : {}) };
   engines = buildEngines(factories, config.defaultEngine);
 } catch (error) {

@@ -6,13 +6,14 @@
  *   ~/.cache/pertouch/models; fetched by `npm run models`), narrowed by PERTOUCH_MODELS
  *   ("isnet,selfie,…", or "none").
  * - `sam`: the ONNX encoder/decoder from PERTOUCH_SAM_DIR (or PERTOUCH_SAM_ENCODER /
- *   PERTOUCH_SAM_DECODER), loaded and checked now.
+ *   PERTOUCH_SAM_DECODER), loaded and checked now; its regions are labelled with the
+ *   same optional models.
  */
 import { SegmentationError } from './errors.js';
 import { createEmbeddedEngine } from './embedded/engine.js';
 import { loadDetectors } from './models/load-detectors.js';
 import { loadSamEngine } from './sam/load-sam-engine.js';
-import type { SegmentationEngine } from './types.js';
+import type { SegmentationEngine, ThingDetector } from './types.js';
 
 export const ENGINE_NAMES = ['embedded', 'sam'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
@@ -31,11 +32,18 @@ export function selectedModels(env: Env): string[] | undefined {
   return value.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+/** The optional models the environment selects, and the labels missing without the others. */
+export async function loadEngineModels(env: Env = process.env): Promise<{ detectors: ThingDetector[]; unavailable: string[] }> {
+  const only = selectedModels(env);
+  if (only?.length === 0) return { detectors: [], unavailable: [] };
+  const { detectors, unavailable } = await loadDetectors({ modelsDir: env.PERTOUCH_MODELS_DIR || undefined, only });
+  return { detectors, unavailable: unavailable.flatMap((u) => u.labels) };
+}
+
 export async function createEngine(name: string, env: Env = process.env): Promise<SegmentationEngine> {
   if (!isEngineName(name)) throw new SegmentationError('model_unavailable', `unknown engine "${name}" (engines: ${ENGINE_NAMES.join(', ')})`);
-  if (name === 'sam') return loadSamEngine({ env });
-  const only = selectedModels(env);
-  if (only?.length === 0) return createEmbeddedEngine();
-  const { detectors, unavailable } = await loadDetectors({ modelsDir: env.PERTOUCH_MODELS_DIR || undefined, only });
-  return createEmbeddedEngine({ detectors, unavailable: unavailable.flatMap((u) => u.labels) });
+  // Both engines name regions with the same optional models.
+  const models = await loadEngineModels(env);
+  if (name === 'sam') return loadSamEngine({ env, ...models });
+  return createEmbeddedEngine(models);
 }

@@ -63,21 +63,23 @@ export interface SkylineResult {
 }
 
 /**
- * In each column between the polyline's first and last point, the lowest pixel of the
- * sky mask is a point of the sky's lower boundary; its distance to the hand-traced
- * polyline must be within 1 % of the image diagonal.
+ * In each column a polyline covers, the lowest pixel of the sky mask is a point of the
+ * sky's lower boundary; its distance to that hand-traced polyline must be within 1 % of
+ * the image diagonal. A photo may have several polylines (parts of its skyline).
  */
-export function skylineError(seg: LabelledSegmentation, skyIds: readonly number[], polyline: readonly (readonly [number, number])[]): SkylineResult {
+export function skylineError(seg: LabelledSegmentation, skyIds: readonly number[], polylines: readonly (readonly (readonly [number, number])[])[]): SkylineResult {
   const sky = new Set(skyIds);
   const tolerance = 0.01 * Math.hypot(seg.width, seg.height);
   let worst = 0, outside = 0, columns = 0;
-  for (let x = Math.max(0, polyline[0][0]); x <= polyline.at(-1)![0] && x < seg.width; x++) {
-    let lowest = -1;
-    for (let y = 0; y < seg.height; y++) if (sky.has(seg.labels[y * seg.width + x])) lowest = y;
-    const d = distanceToPolyline(x + 0.5, lowest + 0.5, polyline);
-    worst = Math.max(worst, d);
-    if (d > tolerance) outside++;
-    columns++;
+  for (const polyline of polylines) {
+    for (let x = Math.max(0, polyline[0][0]); x <= polyline.at(-1)![0] && x < seg.width; x++) {
+      let lowest = -1;
+      for (let y = 0; y < seg.height; y++) if (sky.has(seg.labels[y * seg.width + x])) lowest = y;
+      const d = distanceToPolyline(x + 0.5, lowest + 0.5, polyline);
+      worst = Math.max(worst, d);
+      if (d > tolerance) outside++;
+      columns++;
+    }
   }
   return { tolerance: Math.round(tolerance), worst: Math.round(worst), columnsOutside: outside, columns, ok: outside === 0 };
 }

@@ -1,7 +1,8 @@
 /**
  * The embedded engine, with the optional models, on every sample photo against the
  * hand-written fixtures in samples/segmentation/ (issue 3's acceptance): ≥ 90 % of the
- * expected labels, and a sky boundary within 1 % of the diagonal of a traced skyline.
+ * expected labels, and on three photos with clean sky/ground edges a sky boundary within
+ * 1 % of the diagonal of a traced skyline.
  * The models come from `npm run models` (the test command's set-up runs it); without
  * them this test fails and says so, since the labels it checks need them.
  */
@@ -23,7 +24,7 @@ const fixture = <T>(name: string): Record<string, T> => {
   return entries;
 };
 const expected = fixture<LabelExpectation[]>('expected-labels.json');
-const skylines = fixture<[number, number][]>('skylines.json');
+const skylines = fixture<[number, number][][]>('skylines.json');
 
 async function decode(file: string): Promise<RgbImage> {
   const { data, info } = await sharp(path.join(samples, file)).rotate().removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
@@ -55,11 +56,13 @@ describe('embedded engine on the sample photos', () => {
     expect(ok / results.length, `misses: ${misses.join('; ')}`).toBeGreaterThanOrEqual(0.9);
   });
 
-  it('puts the sky boundary of aitzgorri within 1 % of the diagonal of its traced skyline', async () => {
-    const file = 'aitzgorri_by_Aitzol_Berasategi.jpg';
+  // The photos with clean sky/ground edges; the Bridge photo's skyline, crossed by the
+  // bridge's cables, is measured by the benchmark only (BENCHMARKS.md).
+  const clean = ['aitzgorri_by_Aitzol_Berasategi.jpg', 'picosdeeuropa_by_Aitzol_Berasategi.jpg', 'sunset_by_Aitzol_Berasategi.jpg'];
+  it.each(clean)('puts the sky boundary of %s within 1 %% of the diagonal of its traced skyline', async (file) => {
     const seg = await engine.segmentAuto(await decode(file));
     const result = skylineError(seg, resolveLabel(seg, 'sky'), skylines[file]);
-    expect(result.columns).toBeGreaterThan(2000);
+    expect(result.columns).toBeGreaterThan(1500);
     expect(result.columnsOutside, JSON.stringify(result)).toBe(0);
   });
 });

@@ -24,7 +24,10 @@ export interface SlicOptions {
 }
 
 export function slic(work: WorkingImage, options: SlicOptions = {}): Superpixels {
-  const { width: W, height: H, L, a, b, gradient } = work;
+  const { width: W, height: H, gradient } = work;
+  // Clustered on a lightly smoothed copy: on rock or foliage, single bright pixels would
+  // otherwise join a neighbouring white cloud's superpixel in long interleaved threads.
+  const L = boxBlur3(work.L, W, H), a = boxBlur3(work.a, W, H), b = boxBlur3(work.b, W, H);
   const n = W * H;
   const target = Math.max(1, options.target ?? 900);
   const m = options.compactness ?? 10;
@@ -131,4 +134,25 @@ export function enforceConnectivity(ids: Int32Array, W: number, H: number, minSi
     }
   }
   return { ids: out, count: next };
+}
+
+/** 3×3 box mean (at the border, the mean of the neighbours that exist): what SLIC clusters on. */
+export function boxBlur3(src: Float32Array, W: number, H: number): Float32Array {
+  const tmp = new Float32Array(src.length), out = new Float32Array(src.length);
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    for (let x = 0; x < W; x++) {
+      let sum = 0, n = 0;
+      for (let k = Math.max(0, x - 1); k <= Math.min(W - 1, x + 1); k++, n++) sum += src[row + k];
+      tmp[row + x] = sum / n;
+    }
+  }
+  for (let y = 0; y < H; y++) {
+    for (let x = 0; x < W; x++) {
+      let sum = 0, n = 0;
+      for (let k = Math.max(0, y - 1); k <= Math.min(H - 1, y + 1); k++, n++) sum += tmp[k * W + x];
+      out[y * W + x] = sum / n;
+    }
+  }
+  return out;
 }

@@ -19,6 +19,8 @@ export interface LabelOptions {
   readonly things?: readonly ThingDetection[];
   /** Recorded on every region, e.g. "sam" or "embedded". */
   readonly engine?: string;
+  /** A COCO detector ran (see reconcileDetections). */
+  readonly cocoRan?: boolean;
 }
 
 export interface UnitLabel {
@@ -103,12 +105,13 @@ export function labelWorkingUnits(work: WorkingImage, ids: Int32Array | Uint8Arr
           // Next to a cloud, or nearly its colour across a wire or branch.
           if (neighbours[u].has(v) || d < SKY_CONTINUATION_DE / 2) nearCloud = Math.min(nearCloud, d);
         }
-        if (!g || out[v].label !== 'sky') continue;
+        if (!g || (out[v].label !== 'sky' && out[v].label !== 'cloud')) continue;
         const d = Math.hypot(f.L - g.L, f.a - g.a, f.b - g.b);
-        anywhere = Math.min(anywhere, d);
+        if (out[v].label === 'sky') anywhere = Math.min(anywhere, d);
+        // A cloud is sky too: the glow band under a sun-lit haze continues it.
         if (neighbours[u].has(v)) {
           adjacent = Math.min(adjacent, d);
-          if (g.b < -6) blueSky = true;
+          if (out[v].label === 'sky' && g.b < -6) blueSky = true;
         }
       }
       const smooth = 1 - ramp(f.texture, 1.8, 4);
@@ -145,7 +148,7 @@ const round = (x: number) => Math.round(x * 100) / 100;
 export function labelRegions(image: RgbImage, labels: Uint8Array, width: number, height: number, options: LabelOptions = {}): RegionInfo[] {
   const work = prepareSegmentWorking(image);
   const ids = resampleLabelsNearest({ width, height, labels }, work.width, work.height);
-  const detections = reconcileDetections(options.things ?? [], image);
+  const detections = reconcileDetections(options.things ?? [], image, { cocoRan: options.cocoRan });
   const { group } = assignThings(work, ids, 256, detections, image);
   const names = labelWorkingUnits(work, ids, 256, group, detections);
   const engine = options.engine ?? 'embedded';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbImage } from '@pertouch/imaging';
 import { SegmentationError } from '../errors.js';
-import type { LabelledSegmentation } from '../types.js';
+import type { LabelledSegmentation, ThingDetector } from '../types.js';
 import { REST_REGION_ID } from './automatic.js';
 import { resizedSizeOf } from './preprocess.js';
 import { createSamEngine } from './sam-engine.js';
@@ -104,6 +104,27 @@ describe('SamEngine.segmentAuto on a fake model', () => {
     expect(seg.engine).toBe('sam@sam-1');
     expect(seg.regions.every((r) => r.engine === 'sam')).toBe(true);
     expect(seg.unavailable).toEqual([]);
+  });
+
+  it('labels regions with the optional models, like the embedded engine', async () => {
+    const model = new FakeSamModel(image, [
+      { x0: 0, y0: 0, x1: 40, y1: 60, score: 0.5 },
+      { x0: 40, y0: 0, x1: 60, y1: 60, score: 0.9 },
+    ]);
+    // A COCO-style detector whose box holds the right-hand object.
+    const detector: ThingDetector = {
+      name: 'fake-coco',
+      labels: ['dog'],
+      detect: async () => [{ label: 'dog', confidence: 0.8, box: { x0: 40, y0: 0, x1: 60, y1: 60 } }],
+    };
+    // The object differs from its surroundings (a red right-hand third), as a dog from a lawn.
+    const scene = grey(60, 60);
+    for (let i = 0; i < 60 * 60; i++) if (i % 60 >= 40) scene.data.set([200, 40, 30], 3 * i);
+    const seg = await createSamEngine({ model, gridSize: 3, detectors: [detector], unavailable: ['face'] }).segmentAuto(scene);
+    const right = seg.regions.find((r) => r.id === idAt(seg, 50, 30))!;
+    expect(right.label).toBe('dog');
+    expect(seg.regions.find((r) => r.id === idAt(seg, 10, 30))!.label).not.toBe('dog');
+    expect(seg.unavailable).toEqual(['face']);
   });
 
   it('opens regions (a 1-px speck goes to rest) and drops regions under 400 px into rest', async () => {

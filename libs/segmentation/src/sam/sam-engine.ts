@@ -7,7 +7,7 @@ import type { RgbImage } from '@pertouch/imaging';
 import { SegmentationError } from '../errors.js';
 import { labelRegions } from '../label/label-regions.js';
 import { REGION_LABELS, TONAL_LABELS } from '../types.js';
-import type { LabelledSegmentation, Mask, Prompt, SegmentationEngine } from '../types.js';
+import type { LabelledSegmentation, Mask, Prompt, SegmentationEngine, ThingDetection, ThingDetector } from '../types.js';
 import {
   MaskAssigner,
   autoWorkingSize,
@@ -43,6 +43,10 @@ export interface SamEngineOptions {
   readonly autoMaxSide?: number;
   /** Regions under this many pixels at full resolution go to "rest". Default 400 (PerTouch). */
   readonly minRegionArea?: number;
+  /** Optional thing models, so SAM's regions are labelled like the embedded engine's. */
+  readonly detectors?: readonly ThingDetector[];
+  /** Labels reported unavailable (their models absent). */
+  readonly unavailable?: readonly string[];
 }
 
 export const DEFAULT_CACHE_SIZE = 8;
@@ -57,6 +61,8 @@ export class SamEngine implements SegmentationEngine {
   private readonly gridSize: number;
   private readonly autoMaxSide: number;
   private readonly minRegionArea: number;
+  private readonly detectors: readonly ThingDetector[];
+  private readonly unavailable: readonly string[];
   private readonly embeddings: LruCache<Promise<SamEmbedding>>;
   private readonly autoResults: LruCache<Promise<LabelledSegmentation>>;
 
@@ -66,6 +72,8 @@ export class SamEngine implements SegmentationEngine {
     this.autoMaxSide = options.autoMaxSide ?? DEFAULT_AUTO_MAX_SIDE;
     if (!(this.autoMaxSide >= 1)) throw new RangeError(`SamEngine: autoMaxSide must be ≥ 1 (got ${this.autoMaxSide})`);
     this.minRegionArea = options.minRegionArea ?? DEFAULT_MIN_REGION_AREA;
+    this.detectors = options.detectors ?? [];
+    this.unavailable = options.unavailable ?? [];
     if (!(this.minRegionArea >= 0)) throw new RangeError(`SamEngine: minRegionArea must be ≥ 0 (got ${this.minRegionArea})`);
     this.embeddings = new LruCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);
     this.autoResults = new LruCache(options.autoCacheSize ?? 2);
@@ -157,13 +165,15 @@ export class SamEngine implements SegmentationEngine {
     const opened = openRegions(assigner.owner, working.width, working.height);
     const minArea = workingAreaThreshold(this.minRegionArea, working, full);
     const labels = finaliseRegions(opened, assigner.maskCount, { minArea });
+    const things: ThingDetection[] = [];
+    for (const d of this.detectors) things.push(...(await d.detect(image)));
     return {
       width: working.width,
       height: working.height,
       labels,
-      regions: labelRegions(image, labels, working.width, working.height, { engine: SAM_ENGINE_NAME }),
+      regions: labelRegions(image, labels, working.width, working.height, { engine: SAM_ENGINE_NAME, things, cocoRan: this.detectors.some((d) => d.labels.includes('dog')) }),
       engine: this.tag,
-      unavailable: [],
+      unavailable: this.unavailable,
     };
   }
 

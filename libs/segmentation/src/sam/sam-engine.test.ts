@@ -125,6 +125,8 @@ describe('SamEngine.segmentAuto on a fake model', () => {
     expect(right.label).toBe('dog');
     expect(seg.regions.find((r) => r.id === idAt(seg, 10, 30))!.label).not.toBe('dog');
     expect(seg.unavailable).toEqual(['face']);
+    // The models that named the regions are part of the engine version (and so of cache keys).
+    expect(seg.engine).toBe('sam@sam-1+fake-coco');
   });
 
   it('opens regions (a 1-px speck goes to rest) and drops regions under 400 px into rest', async () => {

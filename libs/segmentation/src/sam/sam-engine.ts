@@ -56,7 +56,8 @@ export const DEFAULT_MIN_REGION_AREA = 400;
 
 export class SamEngine implements SegmentationEngine {
   readonly name = SAM_ENGINE_NAME;
-  readonly version = SAM_ENGINE_VERSION;
+  /** SAM_ENGINE_VERSION, plus the optional models that label its regions (they change the labels). */
+  readonly version: string;
   readonly model: SamModel;
   private readonly gridSize: number;
   private readonly autoMaxSide: number;
@@ -73,6 +74,7 @@ export class SamEngine implements SegmentationEngine {
     if (!(this.autoMaxSide >= 1)) throw new RangeError(`SamEngine: autoMaxSide must be ≥ 1 (got ${this.autoMaxSide})`);
     this.minRegionArea = options.minRegionArea ?? DEFAULT_MIN_REGION_AREA;
     this.detectors = options.detectors ?? [];
+    this.version = [SAM_ENGINE_VERSION, ...this.detectors.map((d) => d.name).sort()].join('+');
     this.unavailable = options.unavailable ?? [];
     if (!(this.minRegionArea >= 0)) throw new RangeError(`SamEngine: minRegionArea must be ≥ 0 (got ${this.minRegionArea})`);
     this.embeddings = new LruCache(options.cacheSize ?? DEFAULT_CACHE_SIZE);

@@ -6,18 +6,12 @@
 import type { RgbImage } from '@pertouch/imaging';
 import { SegmentationError } from './errors.js';
 import { tonalMask } from './tonal.js';
+import { assertPointInside } from './validate.js';
 import type { Box, LabelledSegmentation, Mask, Prompt, TonalLabel } from './types.js';
 import { canonicalTerm, resolveLabel } from './vocabulary.js';
 
 /** A box takes the regions with at least this share of their area inside it. */
 const BOX_REGION_SHARE = 0.5;
-
-export function assertPointInside(image: { width: number; height: number }, x: number, y: number): void {
-  if (!Number.isFinite(x) || !Number.isFinite(y)) throw new SegmentationError('invalid_prompt', `point coordinates must be numbers (got ${x},${y})`);
-  if (x < 0 || y < 0 || x >= image.width || y >= image.height) {
-    throw new SegmentationError('prompt_outside_image', `point ${x},${y} is outside the ${image.width}×${image.height} image`);
-  }
-}
 
 /** Validates a box and clips it to the image; a box entirely outside is an error. */
 export function clipBox(image: { width: number; height: number }, box: Box): Box {
@@ -49,7 +43,7 @@ export async function promptMask(image: RgbImage, prompt: Prompt, auto: () => Pr
     case 'points': {
       const points = prompt.kind === 'point' ? [{ x: prompt.x, y: prompt.y, positive: prompt.positive ?? true }] : prompt.points;
       if (points.length === 0) throw new SegmentationError('invalid_prompt', 'a points prompt needs at least one point');
-      for (const p of points) assertPointInside(image, p.x, p.y);
+      for (const p of points) assertPointInside(p.x, p.y, width, height);
       const seg = await auto();
       const at = (p: { x: number; y: number }) => seg.labels[Math.floor(p.y) * width + Math.floor(p.x)];
       const include = new Set(points.filter((p) => p.positive).map(at));

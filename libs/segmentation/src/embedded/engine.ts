@@ -3,13 +3,13 @@
  * thing labels. SLIC superpixels → detections claim superpixels → region merging →
  * labelling → edge-aware upsampling to the full image.
  */
-import { assertShape, type RgbImage } from '@pertouch/imaging';
-import { pixelDigest } from '../content-hash.js';
-import { SegmentationError } from '../errors.js';
+import type { RgbImage } from '@pertouch/imaging';
+import { imageContentKey, LruCache } from '../image-cache.js';
 import { labelWorkingUnits } from '../label/label-regions.js';
 import { reconcileDetections } from '../label/reconcile.js';
 import { assignThings } from '../label/things.js';
 import { promptMask } from '../prompt.js';
+import { assertRgbImage } from '../validate.js';
 import { lineage } from '../vocabulary.js';
 import { regionGeometry } from '../region-stats.js';
 import type { LabelledSegmentation, Prompt, SegmentationEngine, ThingDetection, ThingDetector } from '../types.js';
@@ -46,12 +46,11 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Segme
   const tag = ['embedded', ...detectors.map((d) => d.name)].join('+');
   const version = `${EMBEDDED_ENGINE_VERSION}${detectors.length ? '+' + detectors.map((d) => d.name).sort().join('+') : ''}`;
   const cocoRan = detectors.some((d) => d.labels.includes('dog'));
-  const cache = new Map<string, LabelledSegmentation>();
-  const cacheSize = options.cacheSize ?? 4;
+  const cache = new LruCache<LabelledSegmentation>(options.cacheSize ?? 4);
 
   async function segmentAuto(image: RgbImage): Promise<LabelledSegmentation> {
-    assertImage(image);
-    const key = pixelDigest(image);
+    assertRgbImage(image);
+    const key = imageContentKey(image);
     const hit = cache.get(key);
     if (hit) return hit;
     const detections: ThingDetection[] = [];
@@ -74,7 +73,6 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Segme
     const regions = regionGeometry(labels, image.width, image.height).map((g) => ({ ...g, ...names[g.id], engine: tag }));
     const result: LabelledSegmentation = { width: image.width, height: image.height, labels, regions, engine: `embedded@${version}`, unavailable };
     cache.set(key, result);
-    if (cache.size > cacheSize) cache.delete(cache.keys().next().value!);
     return result;
   }
 
@@ -83,16 +81,8 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Segme
     version,
     segmentAuto,
     async segmentPrompt(image: RgbImage, prompt: Prompt) {
-      assertImage(image);
+      assertRgbImage(image);
       return promptMask(image, prompt, () => segmentAuto(image));
     },
   };
-}
-
-function assertImage(image: RgbImage): void {
-  try {
-    assertShape(image.width, image.height, image.data.length, 3, 'image');
-  } catch (e) {
-    throw new SegmentationError('invalid_image', (e as Error).message);
-  }
 }

@@ -17,4 +17,3 @@ export {
   SAM_INPUT_SIDE, SAM_PIXEL_MEAN, SAM_PIXEL_STD, resizedSizeOf, toModelX, toModelY, fromModelX, fromModelY, normaliseSample, encoderInput,
 } from './preprocess.js';
 export { MaskAssigner, openRegions, finaliseRegions, gridPoints, autoWorkingSize, workingAreaThreshold, UNASSIGNED, REST_REGION_ID, MAX_REGIONS } from './automatic.js';
-export { imageContentKey } from './embedding-cache.js';

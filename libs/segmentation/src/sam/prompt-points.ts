@@ -8,7 +8,7 @@
  */
 import { SegmentationError } from '../errors.js';
 import type { Box, Prompt } from '../types.js';
-import { assertPointInside } from './validate.js';
+import { assertPointInside } from '../validate.js';
 import type { SamDecoderPrompt, Size } from './sam-model.js';
 import { toModelX, toModelY } from './preprocess.js';
 

@@ -16,13 +16,13 @@ import {
   openRegions,
   workingAreaThreshold,
 } from './automatic.js';
-import { LruCache, imageContentKey } from './embedding-cache.js';
+import { LruCache, imageContentKey } from '../image-cache.js';
 import { binaryMask, chooseMaskIndex } from './mask-select.js';
 import { encoderInput, resizedSizeOf } from './preprocess.js';
 import type { GeometricPrompt } from './prompt-points.js';
 import { decoderPrompt, singleClickPrompt } from './prompt-points.js';
 import type { SamDecoderResult, SamEmbedding, SamModel, Size } from './sam-model.js';
-import { assertRgbImage } from './validate.js';
+import { assertRgbImage } from '../validate.js';
 
 export const SAM_ENGINE_NAME = 'sam';
 /** Bump when the engine's output for the same image, model and options may change. */

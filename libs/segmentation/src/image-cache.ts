@@ -1,6 +1,6 @@
 /**
- * A small least-recently-used cache plus the content key of an image, so a second prompt
- * on the same pixels costs only the decoder.
+ * A small least-recently-used cache plus the content key of an image: both engines keep
+ * recent work per image (SAM its embeddings, the embedded engine its segmentations).
  */
 import { createHash } from 'node:crypto';
 import type { RgbImage } from '@pertouch/imaging';

@@ -1,9 +1,9 @@
 /**
- * Input checks shared by the SAM engine's entry points. Every failure is a
+ * Input checks shared by both engines' entry points. Every failure is a
  * SegmentationError with a stable code.
  */
 import type { RgbImage } from '@pertouch/imaging';
-import { SegmentationError } from '../errors.js';
+import { SegmentationError } from './errors.js';
 
 /** Throws 'invalid_image' unless `image` is a non-empty interleaved RGB raster of the stated size. */
 export function assertRgbImage(image: RgbImage): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FloatRgbImage, RgbImage } from './image.js';
-import { WORKING_LONG_SIDE, downsampleArea, resampleLabelsNearest, toWorkingSize, workingSizeOf } from './resample.js';
+import { WORKING_LONG_SIDE, downsampleArea, resampleLabelsNearest, resizeRgb, toWorkingSize, workingSizeOf } from './resample.js';
 
 /** Deterministic pseudo-random 8-bit image. */
 function noise(width: number, height: number, seed: number): RgbImage {
@@ -179,5 +179,13 @@ describe('resampleLabelsNearest', () => {
   it('is the identity at equal size', () => {
     const labels = Uint8Array.from({ length: 12 }, (_, i) => (i * 37) % 256);
     expect(resampleLabelsNearest({ width: 4, height: 3, labels }, 4, 3)).toEqual(labels);
+  });
+});
+
+describe('resizeRgb', () => {
+  it('area-averages when shrinking and interpolates on pixel centres when enlarging', () => {
+    const img = { width: 2, height: 1, data: new Uint8Array([0, 0, 0, 200, 200, 200]) };
+    expect(Array.from(resizeRgb(img, 4, 1).data.filter((_, i) => i % 3 === 0))).toEqual([0, 50, 150, 200]);
+    expect(Array.from(resizeRgb(img, 1, 1).data)).toEqual([100, 100, 100]);
   });
 });

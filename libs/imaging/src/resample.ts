@@ -217,6 +217,51 @@ export function toWorkingSize(image: RgbImage | FloatRgbImage): FloatRgbImage {
 }
 
 /**
+ * Bilinear enlargement on pixel centres (half-pixel convention, edges clamped), output
+ * interleaved RGB on the 0..255 scale. Any scale works; shrinking aliases (use
+ * {@link resizeRgb}, which area-averages then).
+ */
+export function upsampleBilinear(image: RgbImage | FloatRgbImage, width: number, height: number): Float32Array {
+  const { width: srcW, height: srcH, data } = image;
+  const valueScale = valueScaleOf(data);
+  const x0s = new Int32Array(width), x1s = new Int32Array(width), fxs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const sx = Math.min(srcW - 1, Math.max(0, ((x + 0.5) * srcW) / width - 0.5));
+    x0s[x] = Math.floor(sx);
+    x1s[x] = Math.min(srcW - 1, x0s[x] + 1);
+    fxs[x] = sx - x0s[x];
+  }
+  const out = new Float32Array(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(srcH - 1, Math.max(0, ((y + 0.5) * srcH) / height - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(srcH - 1, y0 + 1);
+    const fy = sy - y0;
+    const r0 = y0 * srcW * 3, r1 = y1 * srcW * 3;
+    for (let x = 0; x < width; x++) {
+      const a = x0s[x] * 3, b = x1s[x] * 3, fx = fxs[x];
+      const o = (y * width + x) * 3;
+      for (let c = 0; c < 3; c++) {
+        const top = data[r0 + a + c] + (data[r0 + b + c] - data[r0 + a + c]) * fx;
+        const bottom = data[r1 + a + c] + (data[r1 + b + c] - data[r1 + a + c]) * fx;
+        out[o + c] = (top + (bottom - top) * fy) * valueScale;
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Resizes to width × height on the 0..255 scale: area average when neither side grows
+ * ({@link downsampleArea}, alias-free), bilinear on pixel centres otherwise
+ * ({@link upsampleBilinear}). What model inputs are made from.
+ */
+export function resizeRgb(image: RgbImage | FloatRgbImage, width: number, height: number): FloatRgbImage {
+  if (width <= image.width && height <= image.height) return downsampleArea(image, width, height);
+  return { width, height, data: upsampleBilinear(image, width, height) };
+}
+
+/**
  * Nearest-neighbour resampling of a region raster by pixel centres: destination pixel x
  * takes source column floor((x + 0.5) · srcW / dstW) (likewise for rows). Labels are
  * categories, so they are never averaged. Works for any up- or down-scale.

@@ -7,7 +7,7 @@
  * that resized ("model") frame; masks come back at the size asked for (`orig_im_size`).
  */
 import type { RgbImage } from '@pertouch/imaging';
-import { downsampleArea, valueScaleOf } from '@pertouch/imaging';
+import { resizeRgb } from '@pertouch/imaging';
 import type { Size } from './sam-model.js';
 
 /** SAM's per-channel pixel mean (R, G, B) on the 0..255 scale. */
@@ -62,7 +62,7 @@ export function normaliseSample(value: number, channel: number): number {
  */
 export function encoderInput(image: RgbImage, side: number = SAM_INPUT_SIDE): Float32Array {
   const size = resizedSizeOf(image.width, image.height, side);
-  const rgb = size.width <= image.width ? downsampleArea(image, size.width, size.height).data : upsampleBilinear(image, size.width, size.height);
+  const rgb = resizeRgb(image, size.width, size.height).data;
   const plane = side * side;
   const out = new Float32Array(3 * plane);
   for (let c = 0; c < 3; c++) {
@@ -73,40 +73,6 @@ export function encoderInput(image: RgbImage, side: number = SAM_INPUT_SIDE): Fl
       const row = base + y * side;
       let src = y * size.width * 3 + c;
       for (let x = 0; x < size.width; x++, src += 3) out[row + x] = (rgb[src] - mean) * invStd;
-    }
-  }
-  return out;
-}
-
-/**
- * Bilinear enlargement on pixel centres (half-pixel convention, edges clamped), output
- * interleaved RGB on the 0..255 scale. Only used for images smaller than the model frame.
- */
-export function upsampleBilinear(image: RgbImage, width: number, height: number): Float32Array {
-  const { width: srcW, height: srcH, data } = image;
-  const valueScale = valueScaleOf(data);
-  const x0s = new Int32Array(width), x1s = new Int32Array(width), fxs = new Float32Array(width);
-  for (let x = 0; x < width; x++) {
-    const sx = Math.min(srcW - 1, Math.max(0, ((x + 0.5) * srcW) / width - 0.5));
-    x0s[x] = Math.floor(sx);
-    x1s[x] = Math.min(srcW - 1, x0s[x] + 1);
-    fxs[x] = sx - x0s[x];
-  }
-  const out = new Float32Array(width * height * 3);
-  for (let y = 0; y < height; y++) {
-    const sy = Math.min(srcH - 1, Math.max(0, ((y + 0.5) * srcH) / height - 0.5));
-    const y0 = Math.floor(sy);
-    const y1 = Math.min(srcH - 1, y0 + 1);
-    const fy = sy - y0;
-    const r0 = y0 * srcW * 3, r1 = y1 * srcW * 3;
-    for (let x = 0; x < width; x++) {
-      const a = x0s[x] * 3, b = x1s[x] * 3, fx = fxs[x];
-      const o = (y * width + x) * 3;
-      for (let c = 0; c < 3; c++) {
-        const top = data[r0 + a + c] + (data[r0 + b + c] - data[r0 + a + c]) * fx;
-        const bottom = data[r1 + a + c] + (data[r1 + b + c] - data[r1 + a + c]) * fx;
-        out[o + c] = (top + (bottom - top) * fy) * valueScale;
-      }
     }
   }
   return out;

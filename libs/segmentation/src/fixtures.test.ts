@@ -54,7 +54,9 @@ describe('embedded engine on the sample photos', () => {
     const misses = results.filter((r) => !r.ok).map((r) => `${r.file}: ${r.label} → ${r.found}`);
     expect(results.length).toBeGreaterThanOrEqual(30);
     expect(ok / results.length, `misses: ${misses.join('; ')}`).toBeGreaterThanOrEqual(0.9);
-  });
+    // 21 photos through five models: about 100 s on two quiet cores, more when other test
+    // files share them; the suite-wide 120 s limit is too tight.
+  }, 600_000);
 
   // The photos with clean sky/ground edges; the Bridge photo's skyline, crossed by the
   // bridge's cables, is measured by the benchmark only (BENCHMARKS.md).

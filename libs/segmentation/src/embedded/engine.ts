@@ -14,7 +14,6 @@ import { lineage } from '../vocabulary.js';
 import { regionGeometry } from '../region-stats.js';
 import type { LabelledSegmentation, Prompt, SegmentationEngine, ThingDetection, ThingDetector } from '../types.js';
 import { mergeSuperpixels, type MergeOptions } from './merge.js';
-import { modeFilter3x3 } from './mode-filter.js';
 import { refineUpsample } from './refine.js';
 import { splitSkin } from './skin.js';
 import { slic } from './slic.js';
@@ -69,7 +68,7 @@ export function createEmbeddedEngine(options: EmbeddedEngineOptions = {}): Segme
       regionGroup[r] = group[sp.ids[i]];
     }
     const names = labelWorkingUnits(work, small, merged.count, regionGroup, all);
-    const labels = refineUpsample(image, work.rgb, modeFilter3x3(small, work.width, work.height), work.width, work.height);
+    const labels = refineUpsample(image, work.rgb, small, work.width, work.height);
     const regions = regionGeometry(labels, image.width, image.height).map((g) => ({ ...g, ...names[g.id], engine: tag }));
     const result: LabelledSegmentation = { width: image.width, height: image.height, labels, regions, engine: `embedded@${version}`, unavailable };
     cache.set(key, result);

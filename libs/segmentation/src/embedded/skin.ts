@@ -5,7 +5,7 @@
  * daylight, narrow enough to leave grey, blue and green clothing out.
  */
 import { chromaAb, hueAngle } from '../label/features.js';
-import type { ThingAssignment } from '../label/things.js';
+import { unitMeans, type ThingAssignment } from '../label/things.js';
 import type { ThingDetection } from '../types.js';
 import type { WorkingImage } from './working-image.js';
 
@@ -17,17 +17,12 @@ export function isSkinColour(L: number, a: number, b: number): boolean {
 export function splitSkin(work: WorkingImage, ids: Int32Array, count: number, things: ThingAssignment): { group: Int32Array; detections: ThingDetection[] } {
   const detections = [...things.detections];
   const group = things.group.slice();
-  const sum = new Float64Array(count * 4);
-  for (let i = 0; i < ids.length; i++) {
-    const u = ids[i] * 4;
-    sum[u] += work.L[i]; sum[u + 1] += work.a[i]; sum[u + 2] += work.b[i]; sum[u + 3]++;
-  }
+  const means = unitMeans(work, ids, count);
   const skinOf = new Map<number, number>();
   for (let u = 0; u < count; u++) {
     const g = group[u];
     if (g < 0 || detections[g].label !== 'person') continue;
-    const n = Math.max(1, sum[u * 4 + 3]);
-    if (!isSkinColour(sum[u * 4] / n, sum[u * 4 + 1] / n, sum[u * 4 + 2] / n)) continue;
+    if (!isSkinColour(means[u * 4], means[u * 4 + 1], means[u * 4 + 2])) continue;
     let s = skinOf.get(g);
     if (s === undefined) {
       s = detections.length;

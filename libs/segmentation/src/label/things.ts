@@ -97,7 +97,8 @@ export function assignThings(
   return { group, detections };
 }
 
-function unitMeans(work: WorkingImage, ids: Int32Array | Uint8Array, count: number): Float64Array {
+/** Mean L*, a*, b* of every unit, and its pixel count: [L, a, b, n] per unit. */
+export function unitMeans(work: WorkingImage, ids: Int32Array | Uint8Array, count: number): Float64Array {
   const m = new Float64Array(count * 4);
   for (let i = 0; i < ids.length; i++) {
     const u = ids[i] * 4;

@@ -4,6 +4,7 @@
  * and `parseEnv` reports every bad variable at once, never echoing a secret.
  */
 import { z } from 'zod';
+import { DEFAULT_QUEUE_PREFIX, QUEUE_PREFIX_PATTERN } from './queues.js';
 
 export class EnvConfigError extends Error {
   override readonly name = 'EnvConfigError';
@@ -72,6 +73,10 @@ export const envVar = {
   },
   urlOr(fallback: string, protocols: readonly string[]) {
     return envVar.url(protocols).transform((v) => v ?? fallback);
+  },
+  /** The BullMQ key prefix every service shares (PERTOUCH_QUEUE_PREFIX; see queues.ts). */
+  queuePrefix() {
+    return envVar.stringOr(DEFAULT_QUEUE_PREFIX, { pattern: QUEUE_PREFIX_PATTERN, hint: 'must be 1–64 of [A-Za-z0-9_-], optionally in braces for Redis Cluster ({pertouch})' });
   },
   /** One of `values`, default `fallback`. */
   oneOf<const T extends readonly [string, ...string[]]>(values: T, fallback: T[number]) {

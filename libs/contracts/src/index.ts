@@ -7,3 +7,4 @@ export * from './problem.js';
 export * from './tenancy.js';
 export * from './segment.js';
 export * from './env.js';
+export * from './api/index.js';

@@ -27,3 +27,12 @@ export interface QueueJobOptions {
   /** Failed jobs are kept this long (seconds) / this many, so failures can be read. */
   readonly removeOnFail: { readonly age: number; readonly count: number };
 }
+
+/**
+ * BullMQ key prefix shared by every service (env `PERTOUCH_QUEUE_PREFIX`, default
+ * `pertouch`). Braces are allowed so a Redis Cluster deployment can hash-tag it
+ * (`{pertouch}`): BullMQ's scripts touch several keys of a queue at once, which Redis
+ * Cluster allows only when they share a slot.
+ */
+export const QUEUE_PREFIX_PATTERN = /^(?:[A-Za-z0-9_-]{1,64}|\{[A-Za-z0-9_-]{1,62}\})$/;
+export const DEFAULT_QUEUE_PREFIX = 'pertouch';

@@ -1,0 +1,108 @@
+/**
+ * Payloads of the queues between services (design.md §2). Each queue job carries ids
+ * and object keys only — state lives in Postgres and bytes in S3 — so a re-delivered job
+ * re-reads the truth and every stage is idempotent, keyed by job and round.
+ */
+import { z } from 'zod';
+import { TenantIdSchema } from '../tenancy.js';
+import { JobIdSchema } from './ids.js';
+import { OutputSchema, RenderEngineSchema } from './jobs.js';
+import type { QueueJobOptions } from '../queues.js';
+
+/** Queue `agent`: orchestrate one job (segment → analyse → plan → render → finalize). BullMQ job id = jobId. */
+export const AgentJobSchema = z.strictObject({ tenantId: TenantIdSchema, jobId: JobIdSchema });
+export type AgentJob = z.infer<typeof AgentJobSchema>;
+
+const Key = z.string().min(1).max(1024);
+
+/** A dense map in the engine's own terms: region id → the four attribute values. */
+export const RegionTargetsSchema = z.array(
+  z.strictObject({
+    id: z.number().int().min(0).max(255),
+    values: z.strictObject({ colorfulness: z.number(), contrast: z.number(), temperature: z.number(), brightness: z.number() }).partial(),
+  }),
+);
+
+/**
+ * Queue `render`, job name `analyse`: the as-shot map of an image under a segmentation.
+ * BullMQ job id: pipelineJobIds.analyse (orchestration.ts).
+ */
+export const AnalyseJobSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  jobId: JobIdSchema,
+  imageKey: Key,
+  /** The segmenter's label PNG (pixel value = region id). */
+  labelsKey: Key,
+});
+export type AnalyseJob = z.infer<typeof AnalyseJobSchema>;
+export const AnalyseResultSchema = z.object({
+  width: z.number().int(),
+  height: z.number().int(),
+  regions: z.array(z.object({ id: z.number().int(), area: z.number(), values: z.record(z.string(), z.number()) })),
+  /** The whole image as one region (as-shot values of the photo as a whole). */
+  whole: z.record(z.string(), z.number()),
+});
+export type AnalyseResult = z.infer<typeof AnalyseResultSchema>;
+
+/**
+ * Queue `render`, job name `render`: one round. Writes `outputKey` (the image) and
+ * `reportKey` (the JSON report) — skipped when both already exist, so a re-delivered
+ * round is written once. BullMQ job id: pipelineJobIds.render (orchestration.ts).
+ */
+export const RenderJobSchema = z.strictObject({
+  tenantId: TenantIdSchema,
+  jobId: JobIdSchema,
+  round: z.number().int().min(1),
+  imageKey: Key,
+  /** The segmenter's label PNG; absent: the whole image is one region, id 0 (how `auto` renders). */
+  labelsKey: Key.optional(),
+  /**
+   * Regions rendered as one: the pixels of every id of a group take the group's first id
+   * (a label that spans several segments, "the rest" of a map). Ids in no group stay apart.
+   */
+  regionGroups: z.array(z.array(z.number().int().min(0).max(255)).min(1)).max(256).optional(),
+  targets: RegionTargetsSchema,
+  output: OutputSchema,
+  engine: RenderEngineSchema.default('embedded'),
+  outputKey: Key,
+  reportKey: Key,
+});
+export type RenderJob = z.infer<typeof RenderJobSchema>;
+export const RenderResultSchema = z.object({
+  outputKey: Key,
+  reportKey: Key,
+  width: z.number().int(),
+  height: z.number().int(),
+  bytes: z.number().int(),
+  format: z.string(),
+  /** True when the outputs were already there (a re-delivered round). */
+  reused: z.boolean(),
+  engine: z.string(),
+});
+export type RenderResult = z.infer<typeof RenderResultSchema>;
+
+/** Queue `webhook`: deliver one logged delivery (state in Postgres). BullMQ job id = deliveryId. */
+export const WebhookJobSchema = z.strictObject({ tenantId: TenantIdSchema, deliveryId: z.string().min(1).max(64) });
+export type WebhookJob = z.infer<typeof WebhookJobSchema>;
+
+/** Render/analyse hops: 5 tries, 1 s doubling (a killed worker's job is picked up by another). */
+export const DEFAULT_RENDER_JOB_OPTIONS: QueueJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+/** Agent jobs: the orchestrator resumes from Postgres state on a retry. */
+export const DEFAULT_AGENT_JOB_OPTIONS: QueueJobOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 2000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+/** Webhooks: 12 tries, 30 s doubling — the last one about 17 hours after the first. */
+export const DEFAULT_WEBHOOK_JOB_OPTIONS: QueueJobOptions = {
+  attempts: 12,
+  backoff: { type: 'exponential', delay: 30_000 },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};

@@ -28,7 +28,7 @@ import { DEFAULT_SEGMENT_JOB_OPTIONS, QUEUE_NAMES } from '../../libs/contracts/d
 import { startSegmenter } from '../../apps/segmenter/dist/app.js';
 import { loadConfig } from '../../apps/segmenter/dist/config.js';
 import { FakeSegmentationEngine } from '../../apps/segmenter/dist/fake-engine.js';
-import { S3ObjectStore } from '../../apps/segmenter/dist/s3-object-store.js';
+import { S3ObjectStore } from '../../libs/storage/dist/index.js';
 import { machine, root } from './common.mjs';
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -67,7 +67,7 @@ async function run(concurrency, engine, store, endpoint) {
   const tenantId = `bench-c${concurrency}-${randomUUID().slice(0, 8)}`;
   const config = loadConfig({
     REDIS_URL,
-    SEGMENTER_QUEUE_PREFIX: prefix,
+    PERTOUCH_QUEUE_PREFIX: prefix,
     SEGMENTER_CONCURRENCY: String(concurrency),
     SEGMENTER_CACHE: CACHE,
     S3_ENDPOINT: endpoint,

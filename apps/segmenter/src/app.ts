@@ -1,9 +1,8 @@
 import type { Worker } from 'bullmq';
 import type { SegmentResult } from '@pertouch/contracts';
 import type { SegmentationEngine } from '@pertouch/segmentation';
+import { createObjectStore, type ObjectStore } from '@pertouch/storage';
 import type { SegmenterConfig } from './config.js';
-import type { ObjectStore } from './object-store.js';
-import { S3ObjectStore } from './s3-object-store.js';
 import { SegmentService } from './segment-service.js';
 import { createSegmentWorker, type Logger } from './worker.js';
 
@@ -21,15 +20,15 @@ export interface Segmenter {
 export interface StartOptions {
   readonly engines: Readonly<Record<string, SegmentationEngine>>;
   readonly log?: Logger;
-  /** Defaults to the S3 adapter built from config.s3. */
+  /** Defaults to the store config.storage names (its connections are closed by close()); a given one is left open. */
   readonly store?: ObjectStore;
 }
 
 /** Wires config, object store, engines and the worker; the worker starts taking jobs at once. */
 export function startSegmenter(config: SegmenterConfig, options: StartOptions): Segmenter {
   const log = options.log ?? (() => {});
-  const s3 = options.store ? undefined : new S3ObjectStore(config.s3);
-  const store = options.store ?? s3!;
+  const owned = options.store ? undefined : createObjectStore(config.storage);
+  const store = options.store ?? owned!;
   const service = new SegmentService({ store, engines: options.engines, defaultEngine: config.defaultEngine, maxPixels: config.maxPixels, cache: config.cache });
   const worker = createSegmentWorker({
     connection: { url: config.redisUrl },
@@ -52,7 +51,7 @@ export function startSegmenter(config: SegmenterConfig, options: StartOptions): 
         log({ event: 'worker.shutdown_timeout', timeoutMs });
         await worker.close(true);
       }
-      s3?.destroy();
+      await owned?.close();
     })());
   return { worker, service, close };
 }

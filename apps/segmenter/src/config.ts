@@ -1,5 +1,6 @@
 import { SEGMENT_ENGINES, envVar, parseEnv, type SegmentEngine } from '@pertouch/contracts';
-import { DEFAULT_MAX_PIXELS } from './decode.js';
+import { DEFAULT_MAX_PIXELS } from '@pertouch/image-io';
+import { STORAGE_ENV_SCHEMA, storageConfigOf, storageEnvProblems, type StorageConfig } from '@pertouch/storage';
 
 export { EnvConfigError as ConfigError } from '@pertouch/contracts';
 
@@ -15,31 +16,22 @@ export interface SegmenterConfig {
   readonly cache: boolean;
   readonly lockDurationMs: number;
   readonly shutdownTimeoutMs: number;
-  readonly s3: {
-    readonly endpoint: string | undefined;
-    readonly region: string;
-    readonly bucket: string;
-    readonly forcePathStyle: boolean;
-    readonly credentials: { readonly accessKeyId: string; readonly secretAccessKey: string } | undefined;
-  };
+  /** Where images and results live (@pertouch/storage: a directory, or S3). */
+  readonly storage: StorageConfig;
 }
 
 /** Every environment variable the segmenter reads, with its validation and default (README: same table). */
 export const ENV_SCHEMA = {
   REDIS_URL: envVar.urlOr('redis://127.0.0.1:6379', ['redis', 'rediss']),
-  SEGMENTER_QUEUE_PREFIX: envVar.stringOr('bull', { pattern: /^[A-Za-z0-9_-]{1,64}$/, hint: 'must be 1–64 of [A-Za-z0-9_-]' }),
+  PERTOUCH_QUEUE_PREFIX: envVar.queuePrefix(),
   SEGMENTER_CONCURRENCY: envVar.int(1, 1, 64),
   SEGMENTER_ENGINE: envVar.oneOf(SEGMENT_ENGINES, 'embedded'),
   SEGMENTER_CACHE: envVar.bool(true),
   SEGMENTER_LOCK_DURATION_MS: envVar.int(120_000, 5_000, 3_600_000),
   SEGMENTER_SHUTDOWN_TIMEOUT_MS: envVar.int(60_000, 0, 3_600_000),
   PERTOUCH_MAX_PIXELS: envVar.int(DEFAULT_MAX_PIXELS, 1, 2 ** 31 - 1),
-  S3_ENDPOINT: envVar.url(['http', 'https']),
-  S3_REGION: envVar.stringOr('us-east-1', { pattern: /^[a-z0-9-]{1,64}$/, hint: 'must be a region name such as us-east-1' }),
-  S3_BUCKET: envVar.required({ pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, hint: 'must be a valid S3 bucket name' }),
-  S3_FORCE_PATH_STYLE: envVar.bool(false),
-  S3_ACCESS_KEY_ID: envVar.string(),
-  S3_SECRET_ACCESS_KEY: envVar.string(),
+  // PERTOUCH_STORAGE, PERTOUCH_STORAGE_DIR and the S3_* variables, shared with every service.
+  ...STORAGE_ENV_SCHEMA,
 };
 
 /**
@@ -47,27 +39,16 @@ export const ENV_SCHEMA = {
  * (`NAME: problem (got "value")`, secrets never shown).
  */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): SegmenterConfig {
-  const e = parseEnv(ENV_SCHEMA, env, (v) =>
-    (v.S3_ACCESS_KEY_ID === undefined) === (v.S3_SECRET_ACCESS_KEY === undefined)
-      ? []
-      : [[v.S3_ACCESS_KEY_ID === undefined ? 'S3_ACCESS_KEY_ID' : 'S3_SECRET_ACCESS_KEY', 'set both S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY, or neither (the default AWS credential chain)']],
-  );
+  const e = parseEnv(ENV_SCHEMA, env, storageEnvProblems);
   return {
     redisUrl: e.REDIS_URL,
-    queuePrefix: e.SEGMENTER_QUEUE_PREFIX,
+    queuePrefix: e.PERTOUCH_QUEUE_PREFIX,
     concurrency: e.SEGMENTER_CONCURRENCY,
     defaultEngine: e.SEGMENTER_ENGINE,
     maxPixels: e.PERTOUCH_MAX_PIXELS,
     cache: e.SEGMENTER_CACHE,
     lockDurationMs: e.SEGMENTER_LOCK_DURATION_MS,
     shutdownTimeoutMs: e.SEGMENTER_SHUTDOWN_TIMEOUT_MS,
-    s3: {
-      endpoint: e.S3_ENDPOINT,
-      region: e.S3_REGION,
-      bucket: e.S3_BUCKET,
-      forcePathStyle: e.S3_FORCE_PATH_STYLE,
-      credentials:
-        e.S3_ACCESS_KEY_ID !== undefined && e.S3_SECRET_ACCESS_KEY !== undefined ? { accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY } : undefined,
-    },
+    storage: storageConfigOf(e),
   };
 }

@@ -1,4 +1,5 @@
 import { formatProblem, type Problem, type SegmentErrorCode } from '@pertouch/contracts';
+import type { ImageIoError } from '@pertouch/image-io';
 
 /** A failure caused by the job's input; never worth retrying. */
 export class SegmenterError extends Error {
@@ -8,6 +9,21 @@ export class SegmenterError extends Error {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/**
+ * An image the segmenter cannot read, in the segmenter's codes (unchanged since before
+ * @pertouch/image-io): a format it does not accept is an `invalid_image` to it, and the
+ * pixel limit is the operator's PERTOUCH_MAX_PIXELS.
+ */
+export function segmenterErrorOf(error: ImageIoError): SegmenterError {
+  switch (error.code) {
+    case 'image_too_large':
+      return new SegmenterError('image_too_large', `${error.message} (PERTOUCH_MAX_PIXELS)`);
+    case 'unsupported_format':
+    case 'invalid_image':
+      return new SegmenterError('invalid_image', error.message);
   }
 }
 
@@ -37,13 +53,4 @@ export function problemOf(error: unknown): Problem<SegmentErrorCode> | undefined
 /** `[code] message`, the failedReason format of contracts' parseProblem. */
 export function problemMessage(problem: Problem): string {
   return formatProblem(problem.code, problem.message);
-}
-
-/** The first non-empty line of a message (libvips errors span several lines). */
-export function firstLine(message: string): string {
-  return message.split('\n').map((l) => l.trim()).find((l) => l !== '') ?? message;
-}
-
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,10 +1,10 @@
 import { SegmentationDocumentSchema, type SegmentJob } from '@pertouch/contracts';
+import { decodeGreyPng } from '@pertouch/image-io';
+import { MemoryObjectStore } from '@pertouch/storage';
 import sharp from 'sharp';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { decodeGreyPng } from './encode.js';
 import { SegmenterError, problemOf } from './errors.js';
 import { FakeSegmentationEngine } from './fake-engine.js';
-import { MemoryObjectStore } from './memory-object-store.js';
 import { SegmentService } from './segment-service.js';
 
 async function solidPng(width: number, height: number, shade = 90): Promise<Buffer> {

@@ -5,12 +5,11 @@ import {
   type SegmentationDocument,
 } from '@pertouch/contracts';
 import type { RgbImage } from '@pertouch/imaging';
+import { ImageIoError, decodeRgb, encodeGreyPng } from '@pertouch/image-io';
 import type { LabelledSegmentation, Mask, Prompt, SegmentationEngine } from '@pertouch/segmentation';
-import { decodeImage } from './decode.js';
-import { encodeGreyPng } from './encode.js';
-import { SegmenterError } from './errors.js';
+import { ObjectNotFoundError, type ObjectStore } from '@pertouch/storage';
+import { SegmenterError, segmenterErrorOf } from './errors.js';
 import { engineId, segmentationKeys, sha256Hex } from './keys.js';
-import { ObjectNotFoundError, type ObjectStore } from './object-store.js';
 
 export interface SegmentServiceOptions {
   readonly store: ObjectStore;
@@ -72,7 +71,7 @@ export class SegmentService {
     const keys = segmentationKeys(job.tenantId, engine, contentHash);
 
     let image: RgbImage | undefined;
-    const decoded = async (): Promise<RgbImage> => (image ??= await decodeImage(bytes, this.maxPixels));
+    const decoded = async (): Promise<RgbImage> => (image ??= await this.decode(bytes));
 
     let document = this.cache ? await this.readDocument(keys.segmentation) : undefined;
     let computed = false;
@@ -125,6 +124,16 @@ export class SegmentService {
       height: document.height,
       regionCount: document.regions.length,
     };
+  }
+
+  /** The image as engines see it (upright 8-bit sRGB); bad bytes become the segmenter's input errors. */
+  private async decode(bytes: Buffer): Promise<RgbImage> {
+    try {
+      return await decodeRgb(bytes, { maxPixels: this.maxPixels });
+    } catch (error) {
+      if (error instanceof ImageIoError) throw segmenterErrorOf(error);
+      throw error;
+    }
   }
 
   /** A complete cache entry, or undefined (missing, or unreadable: then it is recomputed and overwritten). */

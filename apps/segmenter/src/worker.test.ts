@@ -8,14 +8,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_SEGMENT_JOB_OPTIONS, QUEUE_NAMES, SegmentResultSchema, SegmentationDocumentSchema, parseProblem, type SegmentJob } from '@pertouch/contracts';
+import { decodeGreyPng } from '@pertouch/image-io';
+import { MemoryObjectStore, S3ObjectStore } from '@pertouch/storage';
 import { Queue, type Job } from 'bullmq';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeGreyPng } from './encode.js';
 import { FakeSegmentationEngine } from './fake-engine.js';
-import { MemoryObjectStore } from './memory-object-store.js';
-import { S3ObjectStore } from './s3-object-store.js';
 import { SegmentService } from './segment-service.js';
 import { createSegmentWorker, processSegmentJob, type LogLine } from './worker.js';
 

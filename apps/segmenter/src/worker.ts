@@ -1,4 +1,4 @@
-import { QUEUE_NAMES, SegmentJobSchema, type SegmentResult } from '@pertouch/contracts';
+import { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES, SegmentJobSchema, type SegmentResult } from '@pertouch/contracts';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { problemMessage, problemOf } from './errors.js';
 import type { SegmentService } from './segment-service.js';
@@ -10,7 +10,7 @@ export type Logger = (line: LogLine) => void;
 export interface SegmentWorkerOptions {
   /** BullMQ connection, e.g. `{ url: 'redis://127.0.0.1:6379' }`. */
   readonly connection: ConnectionOptions;
-  /** BullMQ key prefix; default 'bull'. */
+  /** BullMQ key prefix; default 'pertouch' (DEFAULT_QUEUE_PREFIX). */
   readonly prefix?: string;
   /** Jobs processed at once by this worker; default 1. */
   readonly concurrency?: number;
@@ -26,7 +26,7 @@ export interface SegmentWorkerOptions {
  * Processes one job's data. Bad input — a payload that fails SegmentJobSchema, an
  * undecodable or oversized image, a missing image, an unknown engine, a prompt the
  * engine refuses (SegmentationError) — throws an UnrecoverableError whose message is
- * `[code] message`: BullMQ fails the job at once, with no retry. Anything else (S3 or
+ * `[code] message`: BullMQ fails the job at once, with no retry. Anything else (storage or
  * Redis trouble, an engine crash) is rethrown as is, so BullMQ retries it with the
  * producer's backoff (DEFAULT_SEGMENT_JOB_OPTIONS).
  */
@@ -73,7 +73,7 @@ export function createSegmentWorker(options: SegmentWorkerOptions): Worker<unkno
   const log = options.log ?? (() => {});
   const worker = new Worker<unknown, SegmentResult>(options.queueName ?? QUEUE_NAMES.segment, (job) => processSegmentJob(options.service, job.data), {
     connection: options.connection,
-    prefix: options.prefix ?? 'bull',
+    prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
     concurrency: options.concurrency ?? 1,
     lockDuration: options.lockDurationMs ?? 120_000,
   });

@@ -1,5 +1,7 @@
-// Minimal types for s3rver (a root devDependency used by the integration tests and the
-// throughput benchmark); the package ships none.
+// Minimal types for s3rver (a root devDependency: the in-process S3 server of the
+// storage and segmenter integration tests and the segmenter throughput benchmark); the
+// package ships none. One copy for the whole repository: tsconfig.spec.json type-checks
+// every package's tests together, and a second `declare module` would clash.
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
 

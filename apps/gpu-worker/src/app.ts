@@ -1,0 +1,67 @@
+import { DEFAULT_CALIBRATION, type CalibrationTable } from '@pertouch/imaging';
+import { createObjectStore, type ObjectStore } from '@pertouch/storage';
+import type { Worker } from 'bullmq';
+import type { GpuWorkerConfig } from './config.js';
+import { EmbeddedRenderEngine } from './embedded-engine.js';
+import { EngineRegistry, type RenderEngine } from './engine.js';
+import { RenderService } from './render-service.js';
+import { createRenderWorker, type Logger, type RenderQueueResult } from './worker.js';
+
+export interface GpuWorker {
+  readonly worker: Worker<unknown, RenderQueueResult>;
+  readonly service: RenderService;
+  readonly engines: EngineRegistry;
+  /**
+   * Graceful stop: no new jobs; the active ones finish (up to `timeoutMs`, default the
+   * config's shutdownTimeoutMs; after that the worker is force-closed and those jobs are
+   * re-delivered elsewhere once their lock lapses); then engines and storage close.
+   */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly log?: Logger;
+  /** Default: the adapter config.storage names (closed with the worker). */
+  readonly store?: ObjectStore;
+  /** Default: the embedded engine alone. An ONNX diffusion engine is added here once it exists. */
+  readonly engines?: readonly RenderEngine[];
+  /** Default: the built-in calibration table. */
+  readonly table?: CalibrationTable;
+}
+
+/** Wires storage, engines, the service and the worker; the worker starts taking jobs at once. */
+export function startGpuWorker(config: GpuWorkerConfig, options: StartOptions = {}): GpuWorker {
+  const log = options.log ?? (() => {});
+  const table = options.table ?? DEFAULT_CALIBRATION;
+  const owned = options.store ? undefined : createObjectStore(config.storage);
+  const store = options.store ?? owned!;
+  const engines = new EngineRegistry(options.engines ?? [new EmbeddedRenderEngine({ table, threads: config.threads })]);
+  const service = new RenderService({ store, engines, maxPixels: config.maxPixels, table, log });
+  const worker = createRenderWorker({
+    connection: { url: config.redisUrl },
+    prefix: config.queuePrefix,
+    concurrency: config.concurrency,
+    lockDurationMs: config.lockDurationMs,
+    stalledIntervalMs: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
+    service,
+    log,
+  });
+  let closing: Promise<void> | undefined;
+  const close = (timeoutMs = config.shutdownTimeoutMs) =>
+    (closing ??= (async () => {
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      });
+      const outcome = await Promise.race([worker.close().then(() => 'closed' as const), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') {
+        log({ event: 'worker.shutdown_timeout', timeoutMs });
+        await worker.close(true);
+      }
+      await engines.close();
+      await owned?.close();
+    })());
+  return { worker, service, engines, close };
+}

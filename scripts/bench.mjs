@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: the embedded renderer's benchmarks (speed and memory, control
-// accuracy, locality) and the segmenter's (speed, label accuracy, skylines). Prints a summary and writes out/bench/results.json; the
+// accuracy, locality), the segmenter's (speed, label accuracy, skylines) and the
+// platform's (gateway load, pipeline latency, batch throughput). Prints a summary and writes out/bench/results.json; the
 // numbers in BENCHMARKS.md come from here. `npm run bench -- speed` runs one part.
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -43,6 +44,12 @@ if (want('segmenter')) {
   console.log('== segmenter worker throughput (images/min, concurrency 1 and 2)');
   results.segmenter = JSON.parse(execFileSync(process.execPath, [path.join(here, 'bench/segmenter-throughput.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
   console.log(JSON.stringify(results.segmenter, null, 2));
+}
+if (want('platform')) {
+  // Its own process: it starts scratch stacks (the four apps as processes) on the real Redis and PostgreSQL.
+  console.log('== platform (gateway load, pipeline latency and overhead, batch throughput)');
+  results.platform = JSON.parse(execFileSync(process.execPath, [path.join(here, 'bench/platform.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 }));
+  console.log(JSON.stringify(results.platform, null, 2));
 }
 const out = path.join(here, '..', 'out', 'bench');
 await mkdir(out, { recursive: true });

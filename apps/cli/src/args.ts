@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CliError, firstLine } from './errors.js';
 
-export const COMMAND_NAMES = ['analyze', 'render', 'auto', 'segment'] as const;
+export const COMMAND_NAMES = ['analyze', 'render', 'auto', 'segment', 'parse'] as const;
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
 /** Every option pertouch knows; each command accepts the globals plus its own. */
@@ -29,7 +29,11 @@ const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionName[]>> = {
   render: ['segmentation', 'map', 'output', 'quality'],
   auto: ['segmentation', 'output', 'quality'],
   segment: ['engine', 'point', 'box', 'label', 'output', 'overlay'],
+  parse: [],
 };
+
+/** Commands whose argument is text rather than an IMAGE path; its words may come unquoted. */
+const TEXT_ARGUMENT: Partial<Record<CommandName, string>> = { parse: 'INSTRUCTION' };
 
 export interface CommandOptions {
   readonly json: boolean;
@@ -48,7 +52,13 @@ export interface CommandOptions {
 export type CommandLine =
   | { readonly kind: 'help'; readonly command?: CommandName }
   | { readonly kind: 'version' }
-  | { readonly kind: 'run'; readonly command: CommandName; readonly image: string; readonly options: CommandOptions };
+  | {
+      readonly kind: 'run';
+      readonly command: CommandName;
+      /** The positional argument: the IMAGE path, or for `parse` the INSTRUCTION. */
+      readonly image: string;
+      readonly options: CommandOptions;
+    };
 
 function isCommand(name: string): name is CommandName {
   return (COMMAND_NAMES as readonly string[]).includes(name);
@@ -83,8 +93,9 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
       throw new CliError('usage.unknown_option', `${token.rawName} is not an option of "${command}" (see pertouch ${command} --help)`);
     }
   }
-  if (rest.length === 0) throw new CliError('usage.missing_argument', `${command}: missing IMAGE (see pertouch ${command} --help)`);
-  if (rest.length > 1) throw new CliError('usage.too_many_arguments', `${command}: expected one IMAGE, got ${rest.length} (${rest.join(' ')})`);
+  const text = TEXT_ARGUMENT[command];
+  if (rest.length === 0) throw new CliError('usage.missing_argument', `${command}: missing ${text ?? 'IMAGE'} (see pertouch ${command} --help)`);
+  if (text === undefined && rest.length > 1) throw new CliError('usage.too_many_arguments', `${command}: expected one IMAGE, got ${rest.length} (${rest.join(' ')})`);
   const options: CommandOptions = {
     json: values.json ?? false,
     calibration: values.calibration,
@@ -101,5 +112,5 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   for (const [key, value] of Object.entries(options)) {
     if (value === '') throw new CliError('usage.invalid_option', `--${key} needs a non-empty value`);
   }
-  return { kind: 'run', command, image: rest[0], options };
+  return { kind: 'run', command, image: text === undefined ? rest[0] : rest.join(' '), options };
 }

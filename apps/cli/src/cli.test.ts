@@ -299,6 +299,63 @@ async function decompressionBomb(path: string): Promise<void> {
   await writeFile(path, png);
 }
 
+describe('parse', () => {
+  it('prints exactly the parse result with --json, words quoted or not', async () => {
+    const quoted = await cli(['parse', 'darken the sky and brighten the person', '--json']);
+    expect(quoted.code).toBe(0);
+    expect(quoted.stderr).toBe('');
+    expect(JSON.parse(quoted.stdout)).toEqual({
+      type: 'strong',
+      edits: [
+        { region: 'sky', attribute: 'brightness', delta: -0.2 },
+        { region: 'person', attribute: 'brightness', delta: 0.2 },
+      ],
+    });
+    const unquoted = await cli(['parse', '--json', 'desaturate', 'everything', 'except', 'the', 'person']);
+    expect(JSON.parse(unquoted.stdout)).toEqual({ type: 'strong', edits: [{ region: 'global', attribute: 'colorfulness', delta: -0.2, except: ['person'] }] });
+    expect(JSON.parse((await cli(['parse', 'optimize this photo', '--json'])).stdout)).toEqual({ type: 'weak', edits: [] });
+  });
+
+  it('prints a short table without --json, with the notes', async () => {
+    const r = await cli(['parse', 'make the sky a lot less blue and the skin a touch warmer']);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('strong instruction: 2 edits');
+    expect(lines[2].split(/\s+/)).toEqual(['region', 'attribute', 'delta']);
+    expect(lines[3].split(/\s+/)).toEqual(['sky', 'temperature', '+0.40']);
+    expect(lines[4].split(/\s+/)).toEqual(['skin', 'temperature', '+0.10']);
+    expect(lines.at(-1)).toMatch(/^note: "blue" is read on the blue–amber axis/);
+    expect((await cli(['parse', 'auto'])).stdout).toMatch(/^weak instruction/);
+  });
+
+  it.each([
+    ['nothing PerTouch can do', ['parse', 'sharpen it'], 'instruction.unsupported_edit', {}],
+    ['no edit at all', ['parse', 'hello there', '--json'], 'instruction.not_understood', {}],
+    ['a blank instruction', ['parse', '  '], 'instruction.empty_instruction', {}],
+    ['no instruction', ['parse'], 'usage.missing_argument', {}],
+    ['an option of another command', ['parse', 'warmer', '-o', 'x.jpg'], 'usage.unknown_option', {}],
+    ['a VLM URL without a model', ['parse', 'warmer'], 'config.invalid_vlm', { PERTOUCH_VLM_URL: 'http://127.0.0.1:9/v1' }],
+  ])('%s → exit 2, [%s]', async (_name, args, code, env) => {
+    const r = await cli(args, env as Record<string, string>);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(r.stderr.startsWith(`pertouch: [${code}] `)).toBe(true);
+  });
+
+  it('falls back to the rules when the configured VLM is unreachable, warning on stderr and keeping stdout JSON', async () => {
+    const r = await cli(['parse', 'warmer', '--json'], { PERTOUCH_VLM_URL: 'http://127.0.0.1:9/v1', PERTOUCH_VLM_MODEL: 'm', PERTOUCH_VLM_RETRIES: '0' });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ type: 'strong', edits: [{ region: 'global', attribute: 'temperature', delta: 0.2 }] });
+    expect(r.stderr).toMatch(/^pertouch: warning: the VLM failed \(network: .*\); parsed by the rule engine\n$/);
+  });
+
+  it('documents itself', async () => {
+    expect((await cli(['parse', '--help'])).stdout).toContain('Usage: pertouch parse "INSTRUCTION" [--json]');
+    expect((await cli(['--help'])).stdout).toContain('parse "INSTRUCTION"');
+  });
+});
+
 describe('bad input: exit 2, one line on stderr, no output file', () => {
   type Case = [name: string, code: string, setup: (out: string) => Promise<string[]>];
   const cases: Case[] = [

@@ -1,9 +1,11 @@
 import { CalibrationError, MapValidationError } from '@pertouch/imaging';
+import { InstructionError } from '@pertouch/instructions';
 import { SegmentationError } from '@pertouch/segmentation';
 import { parseCommandLine, type CommandName } from './args.js';
 import { analyze } from './commands/analyze.js';
 import { auto } from './commands/auto.js';
 import type { Command } from './commands/context.js';
+import { parseCommand } from './commands/parse.js';
 import { renderCommand } from './commands/render.js';
 import { segment } from './commands/segment.js';
 import { configFromEnv } from './config.js';
@@ -14,7 +16,7 @@ import { versionText } from './version.js';
 
 export type { CliIo, Writer } from './io.js';
 
-const COMMANDS: Readonly<Record<CommandName, Command>> = { analyze, render: renderCommand, auto, segment };
+const COMMANDS: Readonly<Record<CommandName, Command>> = { analyze, render: renderCommand, auto, segment, parse: parseCommand };
 
 /** Library validation errors that escaped a command are still bad input, not bugs. */
 function asCliError(error: unknown): CliError | undefined {
@@ -22,6 +24,7 @@ function asCliError(error: unknown): CliError | undefined {
   if (error instanceof MapValidationError) return new CliError(`map.${error.code}`, error.message);
   if (error instanceof CalibrationError) return new CliError('calibration.invalid', error.message);
   if (error instanceof SegmentationError) return new CliError(`segment.${error.code}`, error.message);
+  if (error instanceof InstructionError) return new CliError(`instruction.${error.code}`, error.message);
   return undefined;
 }
 

@@ -25,17 +25,45 @@ The file is written atomically (temporary file + rename); missing folders are cr
 const SEGMENTATION = `  -s, --segmentation LABELS.png   greyscale PNG of region ids 0..255 with the
                                   image's aspect ratio (default: the whole image is region 0)`;
 
+const PARSE = `Usage: pertouch parse "INSTRUCTION" [--json]
+
+Reads a retouching instruction the way the agent does and prints what it asks
+for: "weak" (no specific change: "optimize", "make it look good", "the way I
+usually like") or "strong" with edits, each a region ("global", a vocabulary
+region such as sky, face, skin, vegetation, shadows, or an object noun such as
+"eagle"), an attribute (brightness, contrast, colorfulness, temperature) and a
+signed delta in parameter units (0.1 slight, 0.2 plain, 0.4 strong, 0.6
+extreme). --json prints {"type", "edits": [{region, attribute, delta,
+except?, box?}], "notes"?}. The vocabulary: libs/instructions/README.md.
+
+Engine: the embedded rules, or a VLM when PERTOUCH_VLM_URL is set (any
+OpenAI-compatible chat-completions endpoint); if the VLM fails or answers
+outside the schema, the rules answer and a warning goes to stderr.
+  PERTOUCH_VLM_URL          base URL (http://host:8000/v1) or …/chat/completions
+  PERTOUCH_VLM_MODEL        model name (required with the URL)
+  PERTOUCH_VLM_API_KEY      sent as a bearer token (optional)
+  PERTOUCH_VLM_TIMEOUT_MS   per attempt (default 30000)
+  PERTOUCH_VLM_RETRIES      further attempts on timeouts and 5xx (default 2)
+
+An instruction that asks for nothing PerTouch can do ("sharpen it") or nothing
+at all is bad input: exit 2, "pertouch: [instruction.<code>] message".
+
+${GLOBALS}`;
+
 const TEXT: Readonly<Record<CommandName | 'main', string>> = {
   segment: '',
+  parse: PARSE,
   main: `pertouch: region-aware photo retouching with parameter maps
 
 Usage: pertouch <command> IMAGE [options]
+       pertouch parse "INSTRUCTION" [--json]
 
 Commands:
   analyze IMAGE              measure the photo's as-shot parameter map
   render IMAGE --map M -o O  render a parameter map onto the photo
   auto IMAGE -o OUT          retouch every region to the corpus-median look (all 0)
   segment IMAGE -o LABELS    labelled regions (or a prompted mask) as a PNG
+  parse "INSTRUCTION"        what a retouching instruction asks for (weak/strong edits)
 
 Run "pertouch <command> --help" for a command's options.
 

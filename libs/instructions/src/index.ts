@@ -1,0 +1,20 @@
+/**
+ * @pertouch/instructions — plain-language retouching instructions → weak/strong edits,
+ * by the embedded rule engine (default) or a VLM behind an OpenAI-compatible endpoint.
+ */
+export * from './schema.js';
+export * from './strength.js';
+export * from './errors.js';
+export type { ParseContext } from './context.js';
+export type { InstructionParser } from './parser-port.js';
+export type { Logger, LogLine } from './log.js';
+export { createInstructionParser, createRuleParser, type InstructionParserOptions } from './parser.js';
+export { normaliseRegion, singular, GLOBAL_REGION } from './region.js';
+export { parseWithRules } from './rules/parse-rules.js';
+export { lexiconEntries, type Entry as LexiconEntry } from './rules/lexicon.js';
+/** Thrown by createInstructionParser for a bad PERTOUCH_VLM_* configuration. */
+export { EnvConfigError } from '@pertouch/contracts';
+export { VLM_ENV, vlmConfigFromEnv, chatCompletionsUrl, type VlmConfig } from './vlm/config.js';
+export { createVlmParser, interpretAnswer, type VlmParserOptions } from './vlm/engine.js';
+export { VlmFailure, type VlmFailureReason } from './vlm/client.js';
+export { SYSTEM_PROMPT, chatRequestBody } from './vlm/prompt.js';

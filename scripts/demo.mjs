@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /**
  * Demo (run after the build: `npx tsc -b apps/cli`): auto-retouches every photo in
- * samples/ with the pertouch CLI into out/demo/<name>.jpg, printing per photo the
+ * samples/ with the pertouch CLI into out/demo-cli/<name>.jpg, printing per photo the
  * elapsed time and the whole image's as-shot → achieved values, then builds
- * out/demo/contact-sheet.jpg: one row per photo, before | after, captioned.
+ * out/demo-cli/contact-sheet.jpg: one row per photo, before | after, captioned.
  *
  * Usage: node scripts/demo.mjs   (paths are relative to the repository root)
  */
@@ -18,7 +18,7 @@ import sharp from 'sharp';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CLI = join(ROOT, 'apps/cli/dist/main.js');
 const SAMPLES = join(ROOT, 'samples');
-const OUT = join(ROOT, 'out/demo');
+const OUT = join(ROOT, 'out/demo-cli');
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.tif', '.tiff', '.webp', '.avif']);
 const ATTRIBUTES = ['colorfulness', 'contrast', 'temperature', 'brightness'];
 

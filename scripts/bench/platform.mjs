@@ -32,7 +32,7 @@ const round1 = (x) => Math.round(x * 10) / 10;
 async function withStack(options, fn) {
   const stack = await startScratchStack({ name: 'bench-platform', ...options });
   try {
-    const { key } = await stack.tenant('bench', ['--rate-limit', '100000000', '--max-running', '64']);
+    const { key } = await stack.tenant('bench', ['--rate-limit', '1000000', '--max-running', '64']);
     return await fn(stack, key, apiClient(stack.baseUrl, key));
   } finally {
     await stack.destroy();

@@ -28,7 +28,10 @@ describe('pertouch-admin', () => {
     const tenant = await admin('tenant', 'create', 'acme-photos', '--name', 'Acme Photos', '--rate-limit', '120', '--max-running', '3', '--json');
     expect(tenant.status).toBe(0);
     expect(JSON.parse(tenant.out)).toMatchObject({ id: 'acme-photos', name: 'Acme Photos', rateLimitPerMinute: 120, maxRunningJobs: 3 });
-    expect((await h.db.tenants.get('acme-photos'))?.webhookSecret).toMatch(/^whsec_/);
+    const stored = await h.db.tenants.get('acme-photos');
+    expect(stored?.webhookSecret).toMatch(/^whsec_/);
+    // Shown once, for verifying webhooks sent to a job's own webhookUrl.
+    expect(JSON.parse(tenant.out).webhookSecret).toBe(stored?.webhookSecret);
 
     const created = await admin('key', 'create', 'acme-photos', '--name', 'ci', '--scopes', 'images:read,jobs:read', '--json');
     expect(created.status).toBe(0);

@@ -120,10 +120,12 @@ async function tenantCreate(args: ParsedArgs, io: AdminIo): Promise<Output> {
       rateLimitPerMinute: tenant.rateLimitPerMinute,
       maxRunningJobs: tenant.maxRunningJobs,
       dailyJobQuota: tenant.dailyJobQuota,
+      // Signs webhooks sent to a job's or batch's own webhookUrl (endpoints have their own secrets).
+      webhookSecret: tenant.webhookSecret,
       createdAt: tenant.createdAt.toISOString(),
     };
     const quota = tenant.dailyJobQuota === null ? 'no daily quota' : `${tenant.dailyJobQuota} jobs a day`;
-    return { json, text: `created tenant ${tenant.id} (${tenant.name}): ${tenant.rateLimitPerMinute} requests/min, ${tenant.maxRunningJobs} running jobs, ${quota}` };
+    return { json, text: `created tenant ${tenant.id} (${tenant.name}): ${tenant.rateLimitPerMinute} requests/min, ${tenant.maxRunningJobs} running jobs, ${quota}\nwebhook secret for per-job webhookUrls (keep it): ${tenant.webhookSecret}` };
   });
 }
 

@@ -127,8 +127,13 @@ export class JobRun {
   /**
    * Enters a stage: a stage already reached (an earlier delivery got there) publishes
    * nothing again. Checks first that the job is still running: a cancelled job stops here.
+   * (The record is current after each enter, so this holds per delivery.)
    */
   private async enter(stage: JobStage): Promise<void> {
+    // A stage this delivery's record (read when it started) is already past: nothing to
+    // check or publish — a resumed job walks through its finished stages without a query
+    // each (cancellation is seen at the next stage that does work).
+    if (stageIndex(stage) < stageIndex(this.record.stage)) return;
     const current = await this.options.db.jobs.get(this.tenantId, this.jobId);
     if (current?.state !== 'running') throw new JobStopped(current);
     if (stageIndex(stage) <= stageIndex(current.stage)) {

@@ -18,8 +18,21 @@ export { STRENGTH_BOUNDS, ZERO_STRENGTHS, type Strengths } from './render/operat
 export { applyPlan, applyPlanRows, allocateLike } from './render/apply.js';
 export { MAX_EDITED_REGIONS, TooManyRegionsError, type RenderPlan, type PlannedRegion } from './render/plan.js';
 export {
+  regionLut,
+  solveRegion,
+  type PlanSource,
+  type ProxySource,
+  type RegionLutRequest,
+  type RegionSolveRequest,
+  type RegionSolveResponse,
+} from './render/region-solve.js';
+export {
   render,
   planRender,
+  planSteps,
+  type PlanReply,
+  type PlanRequest,
+  type PlanSteps,
   measureAchieved,
   recordAchieved,
   FEATHER_RADIUS,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FloatRgbImage, RgbImage } from './image.js';
-import { WORKING_LONG_SIDE, downsampleArea, resampleLabelsNearest, resizeRgb, toWorkingSize, workingSizeOf } from './resample.js';
+import { AreaAccumulator, WORKING_LONG_SIDE, downsampleArea, resampleLabelsNearest, resizeRgb, toWorkingSize, workingSizeOf } from './resample.js';
 
 /** Deterministic pseudo-random 8-bit image. */
 function noise(width: number, height: number, seed: number): RgbImage {
@@ -187,5 +187,21 @@ describe('resizeRgb', () => {
     const img = { width: 2, height: 1, data: new Uint8Array([0, 0, 0, 200, 200, 200]) };
     expect(Array.from(resizeRgb(img, 4, 1).data.filter((_, i) => i % 3 === 0))).toEqual([0, 50, 150, 200]);
     expect(Array.from(resizeRgb(img, 1, 1).data)).toEqual([100, 100, 100]);
+  });
+});
+
+describe('AreaAccumulator, 8-bit path', () => {
+  it('gives exactly the generic path sums (Float32 copy of the same samples), in one pass and in strips', () => {
+    for (const [w, h, tw, th] of [[37, 29, 5, 4], [64, 48, 16, 12], [50, 7, 33, 2], [9, 100, 2, 31], [13, 13, 13, 13]] as const) {
+      const image = noise(w, h, w * 31 + h);
+      const generic = new AreaAccumulator(w, h, tw, th, true).addRows(Float32Array.from(image.data), 0, h);
+      const whole = new AreaAccumulator(w, h, tw, th, true).addRows(image.data, 0, h);
+      expect(Array.from(whole.sums)).toEqual(Array.from(generic.sums));
+      expect(Array.from(whole.squares as Float64Array)).toEqual(Array.from(generic.squares as Float64Array));
+      const strips = new AreaAccumulator(w, h, tw, th, true);
+      for (let y = 0; y < h; y += 3) strips.merge(new AreaAccumulator(w, h, tw, th, true).addRows(image.data, y, Math.min(h, y + 3)));
+      expect(Array.from(strips.sums)).toEqual(Array.from(generic.sums));
+      expect(Array.from(strips.squares as Float64Array)).toEqual(Array.from(generic.squares as Float64Array));
+    }
   });
 });

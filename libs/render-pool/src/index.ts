@@ -1,4 +1,4 @@
 /** @pertouch/render-pool — the embedded renderer's full-resolution passes on worker threads. */
 export { RenderPool } from './pool.js';
-export { renderParallel, toShared } from './render-parallel.js';
+export { planParallel, renderParallel, toShared } from './render-parallel.js';
 export type { SharedImage, Task, TaskResult } from './protocol.js';

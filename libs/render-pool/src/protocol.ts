@@ -1,4 +1,4 @@
-import type { RenderPlan } from '@pertouch/imaging';
+import type { CalibrationTable, PlanSource, RegionLutRequest, RegionSolveRequest, RegionSolveResponse, RenderPlan } from '@pertouch/imaging';
 
 /** An image whose pixels live in shared memory, so every thread reads and writes them in place. */
 export interface SharedImage {
@@ -30,10 +30,26 @@ export interface ApplyTask {
   readonly y1: number;
 }
 
-export type Task = DownsampleTask | ApplyTask;
+/** Solve some regions of a planning round (solveRegion), at the working size. */
+export interface SolveTask {
+  readonly kind: 'solve';
+  readonly requests: readonly RegionSolveRequest[];
+  readonly source: PlanSource;
+  readonly table: CalibrationTable;
+}
 
-/** Area sums of a strip (see AreaAccumulator), transferred back to the caller. */
+/** Sample some regions' final LUTs (regionLut). */
+export interface LutTask {
+  readonly kind: 'luts';
+  readonly requests: readonly RegionLutRequest[];
+}
+
+export type Task = DownsampleTask | ApplyTask | SolveTask | LutTask;
+
+/** Area sums of a strip (see AreaAccumulator), a planning round's solves or LUTs, transferred back to the caller. */
 export interface TaskResult {
   readonly sums: Float64Array | null;
   readonly squares: Float64Array | null;
+  readonly solves: readonly RegionSolveResponse[] | null;
+  readonly luts: readonly Float32Array[] | null;
 }

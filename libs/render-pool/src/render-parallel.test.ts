@@ -2,7 +2,7 @@ import { DEFAULT_CALIBRATION, render } from '@pertouch/imaging';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSample, loadSampleMask } from '../../imaging/src/testing/fixtures.js';
 import { RenderPool } from './pool.js';
-import { renderParallel } from './render-parallel.js';
+import { dealSolves, renderParallel } from './render-parallel.js';
 
 describe('renderParallel', () => {
   const pool = RenderPool.create(2);
@@ -23,6 +23,13 @@ describe('renderParallel', () => {
   it('splits rows into one strip per thread, covering every row once', () => {
     expect(pool.strips(7)).toEqual([[0, 3], [3, 7]]);
     expect(RenderPool.create(1).strips(5)).toEqual([[0, 5]]);
+  });
+
+  it('deals a round\'s region solves to the threads by pixel count, each region once', () => {
+    const request = (id: number, pixels: number) => ({ id, pixels, asShotRaw: {} as never, aim: {} as never, proxy: null, previous: null });
+    const batches = dealSolves([request(1, 10), request(2, 50), request(3, 30), request(4, 25)], 2);
+    expect(batches.map((b) => b.map((r) => r.id))).toEqual([[2, 1], [3, 4]]); // 60 and 55 pixels
+    expect(dealSolves([request(1, 10)], 2)).toHaveLength(1);
   });
 
   it('rejects a bad thread count', () => {

@@ -1,12 +1,16 @@
 import {
   AreaAccumulator,
-  planRender,
+  planSteps,
   prepareWorking,
   recordAchieved,
   valueScaleOf,
   workingSizeOf,
   type CalibrationTable,
   type ParameterMap,
+  type PlannedRender,
+  type PlanSource,
+  type PreparedImage,
+  type RegionSolveRequest,
   type RenderPlan,
   type RenderResult,
   type RgbImage,
@@ -45,6 +49,65 @@ export function sharePlan(plan: RenderPlan): RenderPlan {
   };
 }
 
+/** The planning source with its arrays in shared memory: every solve task reads it without a copy. */
+function shareSource(source: PlanSource): PlanSource {
+  const coarse = source.coarse;
+  return {
+    work: { ...source.work, data: shareArray(source.work.data) },
+    spread: source.spread && shareArray(source.spread),
+    labels: shareArray(source.labels),
+    coarse: coarse && { work: { ...coarse.work, data: shareArray(coarse.work.data) }, spread: coarse.spread && shareArray(coarse.spread), labels: shareArray(coarse.labels) },
+  };
+}
+
+/**
+ * Deals a round's region solves out to `threads` batches, largest region first, each to
+ * the batch with the fewest pixels so far (a solve's cost grows with its region's pixels).
+ */
+export function dealSolves(requests: readonly RegionSolveRequest[], threads: number): RegionSolveRequest[][] {
+  const batches: RegionSolveRequest[][] = Array.from({ length: Math.max(1, Math.min(threads, requests.length)) }, () => []);
+  const load = new Array<number>(batches.length).fill(0);
+  for (const r of [...requests].sort((a, b) => b.pixels - a.pixels)) {
+    const k = load.indexOf(Math.min(...load));
+    batches[k].push(r);
+    load[k] += r.pixels;
+  }
+  return batches;
+}
+
+/**
+ * planRender with each round's region solves, and the final LUTs, on the pool's threads;
+ * the calling thread meanwhile computes the feathering and simulates the rounds. Same
+ * plan to the bit: each region's solve is the same computation wherever it runs.
+ */
+export async function planParallel(pool: RenderPool, prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): Promise<PlannedRender> {
+  const steps = planSteps(prepared, map, table);
+  // planSteps yields the same source with every batch: shared once per plan.
+  let shared: PlanSource | null = null;
+  let pending: Promise<TaskResult[]> | null = null;
+  let step = steps.next();
+  while (!step.done) {
+    const request = step.value;
+    if (request.kind === 'solve') {
+      const source = (shared ??= shareSource(request.source));
+      pending = pool.run(dealSolves(request.requests, pool.threads).map((requests) => ({ kind: 'solve' as const, requests, source, table })));
+      // Awaited at the next 'collect'; if planning throws first, the rejection must not go unhandled.
+      pending.catch(() => undefined);
+      step = steps.next(undefined);
+    } else if (request.kind === 'collect') {
+      const results: TaskResult[] = pending ? await pending : [];
+      pending = null;
+      step = steps.next({ solves: results.flatMap((r) => r.solves ?? []) });
+    } else {
+      // One contiguous share of the regions per thread, so the LUTs come back in order.
+      const shares = pool.strips(request.requests.length).map(([a, b]) => request.requests.slice(a, b));
+      const results = await pool.run(shares.map((requests) => ({ kind: 'luts' as const, requests })));
+      step = steps.next({ luts: results.flatMap((r) => r.luts ?? []) });
+    }
+  }
+  return step.value;
+}
+
 function mergeSums(into: AreaAccumulator, results: readonly TaskResult[]): AreaAccumulator {
   for (const r of results) if (r.sums) into.merge({ sums: r.sums, squares: r.squares });
   return into;
@@ -54,7 +117,8 @@ function mergeSums(into: AreaAccumulator, results: readonly TaskResult[]): AreaA
  * The embedded renderer's `render`, with its three full-resolution passes — area
  * downsampling of the input, the plan's application and the downsampling of the output
  * for measurement — split into strips of rows across the pool's threads. Same result as
- * `render` to the bit; planning stays on the calling thread (it works at the working size).
+ * `render` to the bit. Planning (at the working size) solves its regions on the pool's
+ * threads too (planParallel).
  */
 export async function renderParallel(
   pool: RenderPool,
@@ -73,7 +137,7 @@ export async function renderParallel(
   const scale = valueScaleOf(viewOf(src).data);
   const { image: work, spread } = mergeSums(new AreaAccumulator(image.width, image.height, size.width, size.height, true), down).finish(scale);
   const prepared = prepareWorking(image, work, spread, segmentation, table);
-  const { plan, report } = planRender(prepared, map, table);
+  const { plan, report } = await planParallel(pool, prepared, map, table);
   const shared = sharePlan(plan);
   const dst: SharedImage = inPlace ? src : { ...src, buffer: new SharedArrayBuffer(src.buffer.byteLength) };
   const applied = await pool.run(strips.map(([y0, y1]) => ({ kind: 'apply' as const, plan: shared, src, dst, measure: size, y0, y1 })));

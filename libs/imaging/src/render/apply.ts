@@ -3,11 +3,13 @@
  * transform (3-D LUT, tetrahedral interpolation) and w_r its guided-filter weight,
  * clamped to [0, 1]. Pixels no edited region reaches are copied bit for bit; pixels
  * deep inside one region take a single LUT lookup. Works on any strip of rows, so
- * callers can split an image across threads; extra memory is O(width).
+ * callers can split an image across threads; extra memory is O(width) plus a 512 KiB
+ * colour cache per region for 8-bit images (lut-cache.ts).
  */
 
 import type { RgbImage } from '../image.js';
-import { tetrahedral } from './lut.js';
+import { blendRun, latticeTables, lutRun, lutRun8, type LatticeTables } from './apply-kernels.js';
+import { colourCache, type ColourCache } from './lut-cache.js';
 import { CELL_MIXED, CELL_UNTOUCHED, cellsAcross, type RenderPlan } from './plan.js';
 
 /** Allocates the output container for `image` (same size and bit depth). */
@@ -58,6 +60,25 @@ function cellCoefficients(plan: RenderPlan, k: number, cell: number, gy: number,
   }
 }
 
+/** Per-call tables of the pass: LUTs scaled to output codes, lattice position of every input code. */
+interface PassTables {
+  readonly max: number;
+  /** LUTs pre-scaled to output codes, with +0.5 folded in for rounding by truncation. */
+  readonly luts: Float32Array[];
+  readonly lattice: LatticeTables;
+  /** 8-bit passes only: one colour cache per region (see lut-cache.ts), made on first use. */
+  readonly caches: (ColourCache | null)[];
+}
+
+function passTables(plan: RenderPlan, max: number): PassTables {
+  const luts = plan.regions.map((r) => {
+    const l = new Float32Array(r.lut.length);
+    for (let i = 0; i < l.length; i++) l[i] = r.lut[i] * max + 0.5;
+    return l;
+  });
+  return { max, luts, lattice: latticeTables(plan.lutSize, max), caches: plan.regions.map(() => null) };
+}
+
 /**
  * Applies `plan` to rows [y0, y1) of `src`, writing the same rows of `dst` (which may
  * be `src` itself: each pixel is read before it is written). Each row is walked in runs
@@ -69,99 +90,51 @@ export function applyPlanRows(plan: RenderPlan, src: RgbImage, dst: RgbImage, y0
     throw new RangeError('applyPlanRows: destination must match the source size and bit depth');
   }
   const { width: W, height: H } = src;
-  const max = src.data instanceof Uint16Array ? 65535 : 255;
-  const size = plan.lutSize;
-  const scale = (size - 1) / max;
+  const tables = passTables(plan, src.data instanceof Uint16Array ? 65535 : 255);
   const cellsW = cellsAcross(plan.gridWidth);
   const cellsH = cellsAcross(plan.gridHeight);
   const cols = columnMap(plan, W);
-  // LUTs pre-scaled to output codes, with +0.5 folded in for rounding by truncation.
-  const luts = plan.regions.map((r) => {
-    const l = new Float32Array(r.lut.length);
-    for (let i = 0; i < l.length; i++) l[i] = r.lut[i] * max + 0.5;
-    return l;
-  });
-  // Lattice index (premultiplied by the red/green/blue strides) and fraction per code.
-  const codes = max + 1;
-  const sR = size * size * 3, sG = size * 3;
-  const idxR = new Int32Array(codes), idxG = new Int32Array(codes), idxB = new Int32Array(codes), frac = new Float32Array(codes);
-  for (let v = 0; v < codes; v++) {
-    const f = v * scale;
-    const i = Math.min(size - 2, Math.floor(f));
-    idxR[v] = i * sR;
-    idxG[v] = i * sG;
-    idxB[v] = i * 3;
-    frac[v] = f - i;
-  }
   const s = src.data, d = dst.data;
-  const tmp = new Float64Array(3);
   const coef = new Float64Array(8 * plan.regions.length);
   const one = new Float64Array(8);
-  const active: number[] = [];
+  const active = new Int32Array(plan.regions.length);
   const nR = plan.regions.length;
   for (let y = y0; y < y1; y++) {
     const gy = Math.min(plan.gridHeight - 1, Math.max(0, ((y + 0.5) * plan.gridHeight) / H - 0.5));
     const cellRow = Math.min(cellsH - 1, Math.floor(gy)) * cellsW;
     const rowStart = y * W * 3;
     for (let c = 0; c < cellsW; c++) {
-      const xa = cols.cellStart[c], xb = cols.cellStart[c + 1];
-      if (xa >= xb) continue;
       const mode = plan.cellMode[cellRow + c];
+      const xa = cols.cellStart[c];
+      // Neighbouring cells in the same single mode make one run (one call, one loop).
+      if (mode !== CELL_MIXED) while (c + 1 < cellsW && plan.cellMode[cellRow + c + 1] === mode) c++;
+      const xb = cols.cellStart[c + 1];
+      if (xa >= xb) continue;
       const pa = rowStart + xa * 3, pb = rowStart + xb * 3;
       if (mode === CELL_UNTOUCHED) {
         if (d !== s) d.set(s.subarray(pa, pb), pa);
         continue;
       }
       if (mode !== CELL_MIXED) {
-        const lut = luts[mode - 1];
-        for (let p = pa; p < pb; p += 3) {
-          const r = s[p], g = s[p + 1], b = s[p + 2];
-          const fr = frac[r], fg = frac[g], fb = frac[b];
-          const base = idxR[r] + idxG[g] + idxB[b];
-          let o1: number, o2: number, w0: number, w1: number, w2: number, w3: number;
-          if (fr >= fg) {
-            if (fg >= fb) { o1 = sR; o2 = sR + sG; w0 = 1 - fr; w1 = fr - fg; w2 = fg - fb; w3 = fb; }
-            else if (fr >= fb) { o1 = sR; o2 = sR + 3; w0 = 1 - fr; w1 = fr - fb; w2 = fb - fg; w3 = fg; }
-            else { o1 = 3; o2 = sR + 3; w0 = 1 - fb; w1 = fb - fr; w2 = fr - fg; w3 = fg; }
-          } else if (fb >= fg) { o1 = 3; o2 = sG + 3; w0 = 1 - fb; w1 = fb - fg; w2 = fg - fr; w3 = fr; }
-          else if (fb >= fr) { o1 = sG; o2 = sG + 3; w0 = 1 - fg; w1 = fg - fb; w2 = fb - fr; w3 = fr; }
-          else { o1 = sG; o2 = sR + sG; w0 = 1 - fg; w1 = fg - fr; w2 = fr - fb; w3 = fb; }
-          const c1 = base + o1, c2 = base + o2, c3 = base + sR + sG + 3;
-          d[p] = w0 * lut[base] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3];
-          d[p + 1] = w0 * lut[base + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1];
-          d[p + 2] = w0 * lut[base + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2];
-        }
+        const k = mode - 1;
+        if (s instanceof Uint8Array && d instanceof Uint8Array) {
+          const cache = (tables.caches[k] ??= colourCache());
+          lutRun8(tables.luts[k], tables.lattice, cache, s, d, pa, pb);
+        } else lutRun(tables.luts[k], tables.lattice, s, d, pa, pb);
         continue;
       }
       // Boundary cell: the regions that reach it, with their coefficients on this row.
       const reach = plan.cellRegions[cellRow + c];
-      active.length = 0;
+      let nActive = 0;
       for (let k = 0; k < nR; k++) {
         if (k < 32 && ((reach >>> k) & 1) === 0) continue;
         cellCoefficients(plan, k, c, gy, one);
-        coef.set(one, 8 * k);
-        active.push(k);
+        coef.set(one, 8 * nActive);
+        active[nActive++] = k;
       }
       const gx0 = Math.min(c, plan.gridWidth - 1);
-      for (let p = pa, x = xa; p < pb; p += 3, x++) {
-        const r = s[p], g = s[p + 1], b = s[p + 2];
-        const nr = r / max, ng = g / max, nb = b / max;
-        const tx = plan.gridWidth > 1 ? cols.gx[x] - gx0 : 0;
-        let outR = r, outG = g, outB = b;
-        for (let i = 0; i < active.length; i++) {
-          const k = active[i], o = 8 * k;
-          const w = (1 - tx) * (coef[o] * nr + coef[o + 1] * ng + coef[o + 2] * nb + coef[o + 3]) + tx * (coef[o + 4] * nr + coef[o + 5] * ng + coef[o + 6] * nb + coef[o + 7]);
-          if (w <= 0) continue;
-          const wc = w >= 1 ? 1 : w;
-          tetrahedral(luts[k], size, r * scale, g * scale, b * scale, tmp);
-          outR += wc * (tmp[0] - 0.5 - r);
-          outG += wc * (tmp[1] - 0.5 - g);
-          outB += wc * (tmp[2] - 0.5 - b);
-        }
-        d[p] = outR <= 0 ? 0 : outR >= max ? max : outR + 0.5;
-        d[p + 1] = outG <= 0 ? 0 : outG >= max ? max : outG + 0.5;
-        d[p + 2] = outB <= 0 ? 0 : outB >= max ? max : outB + 0.5;
-      }
+      const txOf = plan.gridWidth > 1 ? cols.gx : null;
+      blendRun(tables.luts, tables.lattice, active, nActive, coef, s, d, pa, pb, xa, txOf, gx0, tables.max);
     }
   }
 }

@@ -10,30 +10,49 @@
 /** Box mean over the (2r+1)² window clipped to the image, by running sums. O(w·h). */
 export function boxMean(src: Float32Array, width: number, height: number, radius: number, out: Float32Array, tmp: Float32Array): Float32Array {
   // Horizontal pass into tmp (sums), then vertical pass dividing by the clipped window area.
+  const reach = Math.min(radius, width - 1);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     let acc = 0;
-    for (let x = 0; x < Math.min(radius, width - 1) + 1; x++) acc += src[row + x];
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x <= reach; x++) acc += src[row + x];
+    // Three stretches, so the loops carry no bounds tests: the window grows, slides, shrinks.
+    const grow = Math.min(width, Math.max(0, width - radius - 1));
+    let x = 0;
+    for (; x < grow && x < radius; x++) {
       tmp[row + x] = acc;
-      const add = x + radius + 1;
-      const sub = x - radius;
-      if (add < width) acc += src[row + add];
-      if (sub >= 0) acc -= src[row + sub];
+      acc += src[row + x + radius + 1];
+    }
+    for (; x < grow; x++) {
+      tmp[row + x] = acc;
+      acc += src[row + x + radius + 1];
+      acc -= src[row + x - radius];
+    }
+    for (; x < width; x++) {
+      tmp[row + x] = acc;
+      if (x - radius >= 0) acc -= src[row + x - radius];
     }
   }
+  // Clipped window widths per column: the same for every row.
+  const nx = new Float64Array(width);
+  for (let x = 0; x < width; x++) nx[x] = Math.min(width - 1, x + radius) - Math.max(0, x - radius) + 1;
   const colAcc = new Float64Array(width);
   for (let y = 0; y < Math.min(radius, height - 1) + 1; y++) for (let x = 0; x < width; x++) colAcc[x] += tmp[y * width + x];
   for (let y = 0; y < height; y++) {
     const ny = Math.min(height - 1, y + radius) - Math.max(0, y - radius) + 1;
-    for (let x = 0; x < width; x++) {
-      const nx = Math.min(width - 1, x + radius) - Math.max(0, x - radius) + 1;
-      out[y * width + x] = colAcc[x] / (nx * ny);
-    }
+    const row = y * width;
+    for (let x = 0; x < width; x++) out[row + x] = colAcc[x] / (nx[x] * ny);
     const add = y + radius + 1;
     const sub = y - radius;
-    if (add < height) for (let x = 0; x < width; x++) colAcc[x] += tmp[add * width + x];
-    if (sub >= 0) for (let x = 0; x < width; x++) colAcc[x] -= tmp[sub * width + x];
+    if (add < height && sub >= 0) {
+      const ra = add * width, rs = sub * width;
+      for (let x = 0; x < width; x++) {
+        colAcc[x] += tmp[ra + x];
+        colAcc[x] -= tmp[rs + x];
+      }
+    } else {
+      if (add < height) for (let x = 0; x < width; x++) colAcc[x] += tmp[add * width + x];
+      if (sub >= 0) for (let x = 0; x < width; x++) colAcc[x] -= tmp[sub * width + x];
+    }
   }
   return out;
 }

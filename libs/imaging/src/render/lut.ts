@@ -15,8 +15,7 @@ export const LUT_SIZE = 25;
  */
 export function buildLut(op: RegionOperator, size = LUT_SIZE): Float32Array {
   const lut = new Float32Array(size * size * size * 3);
-  const lin = new Float64Array(size);
-  for (let i = 0; i < size; i++) lin[i] = srgbToLinear(i / (size - 1));
+  const lin = latticeLinear(size);
   const out = new Float64Array(3);
   let o = 0;
   for (let r = 0; r < size; r++) {
@@ -30,6 +29,37 @@ export function buildLut(op: RegionOperator, size = LUT_SIZE): Float32Array {
     }
   }
   return lut;
+}
+
+/**
+ * Writes `buildLut(op, size)`'s values at the given lattice nodes only (offsets into
+ * the LUT, multiples of 3), the same numbers to the bit. The planner's simulation reads
+ * a few percent of a region's lattice, so it samples just those.
+ */
+export function fillLutNodes(lut: Float32Array, op: RegionOperator, size: number, nodes: Int32Array): void {
+  const lin = latticeLinear(size);
+  const out = new Float64Array(3);
+  for (let k = 0; k < nodes.length; k++) {
+    const o = nodes[k], n = o / 3;
+    const b = n % size, g = ((n - b) / size) % size, r = (n - b - g * size) / (size * size);
+    applyOperator(op, lin[r], lin[g], lin[b], out);
+    lut[o] = linearToSrgbFast(out[0]);
+    lut[o + 1] = linearToSrgbFast(out[1]);
+    lut[o + 2] = linearToSrgbFast(out[2]);
+  }
+}
+
+const LATTICE_LINEAR = new Map<number, Float64Array>();
+
+/** Linear value of each lattice coordinate of a size³ LUT. */
+function latticeLinear(size: number): Float64Array {
+  let lin = LATTICE_LINEAR.get(size);
+  if (!lin) {
+    lin = new Float64Array(size);
+    for (let i = 0; i < size; i++) lin[i] = srgbToLinear(i / (size - 1));
+    LATTICE_LINEAR.set(size, lin);
+  }
+  return lin;
 }
 
 /**

@@ -118,10 +118,12 @@ function smoothstep(e0: number, e1: number, x: number): number {
 export function chromaBoostWeight(a: number, b: number): number {
   const c = Math.sqrt(a * a + b * b);
   const neutral = 0.3 + 0.7 * smoothstep(0, 0.08, c);
+  const skinChroma = smoothstep(0.02, 0.05, c) * (1 - smoothstep(0.15, 0.22, c));
+  // Outside the skin chroma band the hue does not matter (and atan2 is the costly part).
+  if (skinChroma === 0) return neutral;
   const hue = (Math.atan2(b, a) * 180) / Math.PI;
   const dh = (hue - 50) / 30;
   const skinHue = dh > -1 && dh < 1 ? 1 - dh * dh : 0;
-  const skinChroma = smoothstep(0.02, 0.05, c) * (1 - smoothstep(0.15, 0.22, c));
   return neutral * (1 - 0.5 * skinHue * skinChroma);
 }
 
@@ -152,14 +154,19 @@ const [D0, D1, D2, D3, D4, D5, D6, D7, D8] = OKLAB_M1_SRGB_INVERSE;
 /** Bisection steps of the gamut mapping: chroma within 2⁻¹⁰ (0.1 %) of the gamut boundary. */
 const GAMUT_STEPS = 10;
 
-/** One linear sRGB channel (0 = R, 1 = G, 2 = B) of an OKLab colour (Ottosson 2020). */
-function oklabToLinearChannel(channel: number, L: number, a: number, b: number): number {
+/** Linear sRGB of an OKLab colour (Ottosson 2020), written to out[0..2]. */
+function oklabToLinear(L: number, a: number, b: number, out: Float64Array): void {
   const l = C0 * L + C1 * a + C2 * b;
   const m = C3 * L + C4 * a + C5 * b;
   const s = C6 * L + C7 * a + C8 * b;
   const l3 = l * l * l, m3 = m * m * m, s3 = s * s * s;
-  return channel === 0 ? D0 * l3 + D1 * m3 + D2 * s3 : channel === 1 ? D3 * l3 + D4 * m3 + D5 * s3 : D6 * l3 + D7 * m3 + D8 * s3;
+  out[0] = D0 * l3 + D1 * m3 + D2 * s3;
+  out[1] = D3 * l3 + D4 * m3 + D5 * s3;
+  out[2] = D6 * l3 + D7 * m3 + D8 * s3;
 }
+
+/** Scratch for oklabToLinear in applyOperator (single-threaded per isolate, never re-entered). */
+const LINEAR = new Float64Array(3);
 
 /**
  * Applies a region's transform to one linear sRGB colour (0..1) and writes the
@@ -190,9 +197,11 @@ export function applyOperator(op: RegionOperator, r: number, g: number, b: numbe
     a *= gainC;
     bb *= gainC;
   }
-  R = oklabToLinearChannel(0, L, a, bb);
-  G = oklabToLinearChannel(1, L, a, bb);
-  B = oklabToLinearChannel(2, L, a, bb);
+  const lin = LINEAR;
+  oklabToLinear(L, a, bb, lin);
+  R = lin[0];
+  G = lin[1];
+  B = lin[2];
   // Gamut mapping: reduce chroma at constant OKLab lightness and hue until the colour
   // fits (bisection on the chroma factor), so a stronger boost never ends with less
   // chroma than a weaker one; lightness past white maps to white.
@@ -205,13 +214,15 @@ export function applyOperator(op: RegionOperator, r: number, g: number, b: numbe
       let lo = 0, hi = 1;
       for (let i = 0; i < GAMUT_STEPS; i++) {
         const t = (lo + hi) / 2;
-        const r = oklabToLinearChannel(0, L, a * t, bb * t), g = oklabToLinearChannel(1, L, a * t, bb * t), b = oklabToLinearChannel(2, L, a * t, bb * t);
+        oklabToLinear(L, a * t, bb * t, lin);
+        const r = lin[0], g = lin[1], b = lin[2];
         if (r < 0 || r > 1 || g < 0 || g > 1 || b < 0 || b > 1) hi = t;
         else lo = t;
       }
-      R = oklabToLinearChannel(0, L, a * lo, bb * lo);
-      G = oklabToLinearChannel(1, L, a * lo, bb * lo);
-      B = oklabToLinearChannel(2, L, a * lo, bb * lo);
+      oklabToLinear(L, a * lo, bb * lo, lin);
+      R = lin[0];
+      G = lin[1];
+      B = lin[2];
     }
   }
   const m = op.wb;

@@ -37,12 +37,16 @@ export interface RegionProxy {
    * a bright part and crush the rest.
    */
   readonly midLuminance: number;
-  /** Per pixel, its points are pointStart[k] .. pointStart[k + 1] − 1. */
-  readonly pointStart: Int32Array;
-  /** Per point: lattice base offset and the two cumulative tetrahedron offsets. */
-  readonly base: Int32Array;
-  readonly off1: Int32Array;
-  readonly off2: Int32Array;
+  /**
+   * Pixels 0 .. singles − 1 are represented by one point (point k), the others by two
+   * (points singles + 2(k − singles) and the next): sorted so that the evaluation runs two
+   * branch-free loops.
+   */
+  readonly singles: number;
+  /** Per point: its lattice cell's first vertex and the second and third tetrahedron vertices (offsets into an RGB LUT). */
+  readonly v0: Int32Array;
+  readonly v1: Int32Array;
+  readonly v2: Int32Array;
   /** Per point: weights of the 2nd, 3rd and 4th tetrahedron vertices (the 1st is 1 − Σ). */
   readonly w: Float32Array;
   /** Pairs of region-pixel indices that are right/down neighbours inside the region. */
@@ -54,18 +58,46 @@ export interface RegionProxy {
 const SIZE = PROXY_LUT_SIZE;
 const S_R = SIZE * SIZE * 3, S_G = SIZE * 3, S_B = 3, S_ALL = S_R + S_G + S_B;
 
+/** Whether a pixel's block is smooth enough for its mean alone to stand for it. */
+function isSmooth(spread: Float32Array | null, i: number): boolean {
+  return !spread || (spread[3 * i] < SMOOTH_SPREAD && spread[3 * i + 1] < SMOOTH_SPREAD && spread[3 * i + 2] < SMOOTH_SPREAD);
+}
+
 /** Builds the proxy of region `id` from the working-size means and block spreads. */
 export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | null, labels: Uint8Array, id: number): RegionProxy {
   const { width: W, height: H, data } = work;
-  const index = new Int32Array(W * H).fill(-1);
-  let n = 0;
-  for (let i = 0; i < W * H; i++) if (labels[i] === id) index[i] = n++;
-  const pointStart = new Int32Array(n + 1);
-  // At most two points per pixel and two pairs (right, down) per pixel.
-  const base = new Int32Array(2 * n), off1 = new Int32Array(2 * n), off2 = new Int32Array(2 * n), w = new Float32Array(6 * n);
-  const pairs = new Int32Array(4 * n);
+  // Region pixels in scan order, then renumbered: smooth (one-point) pixels first. The
+  // later passes walk only the region's bounding rows and columns.
+  let n = 0, singles = 0;
+  let minX = W, maxX = -1, minY = H, maxY = -1;
+  for (let y = 0, i = 0; y < H; y++) {
+    for (let x = 0; x < W; x++, i++) {
+      if (labels[i] !== id) continue;
+      n++;
+      if (isSmooth(spread, i)) singles++;
+      if (x < minX) minX = x;
+      if (x > maxX) maxX = x;
+      if (y < minY) minY = y;
+      maxY = y;
+    }
+  }
+  const bw = Math.max(0, maxX - minX + 1), bh = Math.max(0, maxY - minY + 1);
+  // index[(y − minY)·bw + x − minX]: the pixel's number in the proxy, −1 outside the region.
+  const index = new Int32Array(bw * bh).fill(-1);
+  const pixelAt = new Int32Array(n);
+  for (let y = minY, nextSingle = 0, nextDouble = singles; y <= maxY; y++) {
+    for (let x = minX; x <= maxX; x++) {
+      const i = y * W + x;
+      if (labels[i] !== id) continue;
+      const k = isSmooth(spread, i) ? nextSingle++ : nextDouble++;
+      index[(y - minY) * bw + x - minX] = k;
+      pixelAt[k] = i;
+    }
+  }
+  const points = singles + 2 * (n - singles);
+  const v0 = new Int32Array(points), v1 = new Int32Array(points), v2 = new Int32Array(points), w = new Float32Array(3 * points);
   const touched = new Uint8Array(SIZE * SIZE * SIZE);
-  let np = 0, npairs = 0, lum = 0;
+  let np = 0, lum = 0;
   const point = (r: number, g: number, b: number): void => {
     const fr = (Math.min(255, Math.max(0, r)) * (SIZE - 1)) / 255;
     const fg = (Math.min(255, Math.max(0, g)) * (SIZE - 1)) / 255;
@@ -81,9 +113,9 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
     else if (db >= dr) { o1 = S_G; o2 = S_G + S_B; w1 = dg - db; w2 = db - dr; w3 = dr; }
     else { o1 = S_G; o2 = S_R + S_G; w1 = dg - dr; w2 = dr - db; w3 = db; }
     const at = ir * S_R + ig * S_G + ib * S_B;
-    base[np] = at;
-    off1[np] = o1;
-    off2[np] = o2;
+    v0[np] = at;
+    v1[np] = at + o1;
+    v2[np] = at + o2;
     w[3 * np] = w1;
     w[3 * np + 1] = w2;
     w[3 * np + 2] = w3;
@@ -93,30 +125,32 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
     touched[(at + o2) / 3] = 1;
     touched[(at + S_ALL) / 3] = 1;
   };
-  let k = 0;
-  for (let i = 0; i < W * H; i++) {
-    if (index[i] < 0) continue;
+  for (let k = 0; k < n; k++) {
+    const i = pixelAt[k];
     const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
     lum += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
-    pointStart[k] = np;
-    const sr = spread ? spread[3 * i] : 0, sg = spread ? spread[3 * i + 1] : 0, sb = spread ? spread[3 * i + 2] : 0;
-    if (sr < SMOOTH_SPREAD && sg < SMOOTH_SPREAD && sb < SMOOTH_SPREAD) point(r, g, b);
+    if (k < singles) point(r, g, b);
     else {
+      const sr = (spread as Float32Array)[3 * i], sg = (spread as Float32Array)[3 * i + 1], sb = (spread as Float32Array)[3 * i + 2];
       point(r + sr, g + sg, b + sb);
       point(r - sr, g - sg, b - sb);
     }
-    const x = i % W;
-    if (x + 1 < W && index[i + 1] >= 0) {
-      pairs[npairs++] = k;
-      pairs[npairs++] = index[i + 1];
-    }
-    if (i + W < W * H && index[i + W] >= 0) {
-      pairs[npairs++] = k;
-      pairs[npairs++] = index[i + W];
-    }
-    k++;
   }
-  pointStart[n] = np;
+  // Right and down neighbours inside the region, in scan order.
+  const pairs = new Int32Array(4 * n);
+  let npairs = 0;
+  for (let j = 0; j < bw * bh; j++) {
+    const k = index[j];
+    if (k < 0) continue;
+    if ((j % bw) + 1 < bw && index[j + 1] >= 0) {
+      pairs[npairs++] = k;
+      pairs[npairs++] = index[j + 1];
+    }
+    if (j + bw < bw * bh && index[j + bw] >= 0) {
+      pairs[npairs++] = k;
+      pairs[npairs++] = index[j + bw];
+    }
+  }
   let nodeCount = 0;
   for (let i = 0; i < touched.length; i++) nodeCount += touched[i];
   const nodes = new Int32Array(nodeCount);
@@ -125,11 +159,11 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
     id,
     pixels: n,
     midLuminance: n > 0 ? (lum / n) ** 3 : 0.18,
-    pointStart,
-    base: base.subarray(0, np),
-    off1: off1.subarray(0, np),
-    off2: off2.subarray(0, np),
-    w: w.subarray(0, 3 * np),
+    singles,
+    v0,
+    v1,
+    v2,
+    w,
     pairs: pairs.subarray(0, npairs),
     nodes,
   };
@@ -161,22 +195,30 @@ export function proxyStats(proxy: RegionProxy, strengths: Strengths): RegionStat
   }
   if (scratchOut.length < proxy.pixels * 3) scratchOut = new Float32Array(proxy.pixels * 3);
   const out = scratchOut;
-  const { pointStart, base, off1, off2, w } = proxy;
-  // The pixel sums of RegionStats (scores/stats.ts), inlined: this loop runs for every
+  const { singles, v0, v1, v2, w } = proxy;
+  // The pixel sums of RegionStats (scores/stats.ts), inlined: these loops run for every
   // solver evaluation over every pixel of the region.
   let sumR = 0, sumG = 0, sumB = 0, sumRg = 0, sumRg2 = 0, sumYb = 0, sumYb2 = 0;
-  for (let k = 0; k < proxy.pixels; k++) {
-    let R = 0, G = 0, B = 0;
-    const p0 = pointStart[k], p1 = pointStart[k + 1];
-    for (let p = p0; p < p1; p++) {
-      const a = base[p], c1 = a + off1[p], c2 = a + off2[p], c3 = a + S_ALL;
+  for (let k = 0, p = 0; k < proxy.pixels; k++) {
+    let R: number, G: number, B: number;
+    if (k < singles) {
+      const a = v0[p], c1 = v1[p], c2 = v2[p], c3 = a + S_ALL;
       const w1 = w[3 * p], w2 = w[3 * p + 1], w3 = w[3 * p + 2], w0 = 1 - w1 - w2 - w3;
-      R += w0 * lut[a] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3];
-      G += w0 * lut[a + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1];
-      B += w0 * lut[a + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2];
-    }
-    if (p1 - p0 === 2) {
-      R *= 0.5; G *= 0.5; B *= 0.5;
+      R = w0 * lut[a] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3];
+      G = w0 * lut[a + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1];
+      B = w0 * lut[a + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2];
+      p++;
+    } else {
+      // Two sigma points: the mean of their transforms.
+      const a = v0[p], c1 = v1[p], c2 = v2[p], c3 = a + S_ALL;
+      const w1 = w[3 * p], w2 = w[3 * p + 1], w3 = w[3 * p + 2], w0 = 1 - w1 - w2 - w3;
+      const q = p + 1;
+      const e = v0[q], d1 = v1[q], d2 = v2[q], d3 = e + S_ALL;
+      const u1 = w[3 * q], u2 = w[3 * q + 1], u3 = w[3 * q + 2], u0 = 1 - u1 - u2 - u3;
+      R = 0.5 * (w0 * lut[a] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3] + (u0 * lut[e] + u1 * lut[d1] + u2 * lut[d2] + u3 * lut[d3]));
+      G = 0.5 * (w0 * lut[a + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1] + (u0 * lut[e + 1] + u1 * lut[d1 + 1] + u2 * lut[d2 + 1] + u3 * lut[d3 + 1]));
+      B = 0.5 * (w0 * lut[a + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2] + (u0 * lut[e + 2] + u1 * lut[d1 + 2] + u2 * lut[d2 + 2] + u3 * lut[d3 + 2]));
+      p += 2;
     }
     out[3 * k] = R; out[3 * k + 1] = G; out[3 * k + 2] = B;
     const rg = R > G ? R - G : G - R;

@@ -2,15 +2,26 @@ import { asShotMap, analyzeWorking, prepareImage, type PreparedImage } from '../
 import type { CalibrationTable } from '../calibration/table.js';
 import { ATTRIBUTES, type Attribute, type AttributeRecord, type FloatRgbImage, type RgbImage, type Segmentation } from '../image.js';
 import { resolveMap, type ParameterMap, type ResolvedMap } from '../map/parameter-map.js';
-import { AreaAccumulator, resampleLabelsNearest, toWorkingSize } from '../resample.js';
+import { toWorkingSize } from '../resample.js';
+import type { RegionStats } from '../scores/stats.js';
 import { allocateLike, applyPlanRows } from './apply.js';
-import { featherCoefficients, prepareGuide } from './guided-filter.js';
-import { buildLut, LUT_SIZE } from './lut.js';
-import { buildOperator, ZERO_STRENGTHS, type Strengths } from './operators.js';
+import { featherCoefficients, prepareGuide, type GuideStatistics } from './guided-filter.js';
+import { LUT_SIZE } from './lut.js';
+import { ZERO_STRENGTHS, buildOperator, type RegionOperator, type Strengths } from './operators.js';
 import { MAX_EDITED_REGIONS, TooManyRegionsError, classifyCells, type RenderPlan } from './plan.js';
-import { buildRegionProxy } from './proxy.js';
+import type { RegionProxy } from './proxy.js';
+import {
+  COARSE_START_PIXELS,
+  halfSize,
+  regionLut,
+  solveRegion,
+  type PlanSource,
+  type RegionLutRequest,
+  type RegionSolveRequest,
+  type RegionSolveResponse,
+} from './region-solve.js';
 import { WorkingSimulator } from './simulate.js';
-import { CLIP_TOLERANCE, MAX_CORRECTION_EVALUATIONS, coarseStart, solveStrengths } from './solve.js';
+import { CLIP_TOLERANCE, type SolveResult } from './solve.js';
 
 /** Feathering: guided-filter radius on the working-size grid and its regulariser (guide on 0..1). */
 export const FEATHER_RADIUS = 4;
@@ -50,32 +61,28 @@ export interface PlannedRender {
 
 const NOT_CLIPPED: Readonly<Record<Attribute, boolean>> = Object.freeze({ colorfulness: false, contrast: false, temperature: false, brightness: false });
 
-/** Regions at least this large (working-size pixels) get a coarse first solve (see coarseStart). */
-const COARSE_START_PIXELS = 8192;
-
-/**
- * The working-size data at half the size, for coarse solves: area means of 2×2 blocks,
- * spreads combining each block's own spread with the spread of its four means.
- */
-function halfSize(prepared: PreparedImage): { work: FloatRgbImage; spread: Float32Array; labels: Uint8Array } {
-  const { work, spread, labels } = prepared;
-  const w = Math.max(1, Math.floor(work.width / 2)), h = Math.max(1, Math.floor(work.height / 2));
-  const acc = new AreaAccumulator(work.width, work.height, w, h, true).addRows(work.data, 0, work.height);
-  const { image: half, spread: ofMeans } = acc.finish();
-  const variance = new Float32Array(work.data.length);
-  if (spread) for (let i = 0; i < variance.length; i++) variance[i] = spread[i] * spread[i];
-  const meanVariance = new AreaAccumulator(work.width, work.height, w, h).addRows(variance, 0, work.height).finish().image.data;
-  const combined = new Float32Array(half.data.length);
-  for (let i = 0; i < combined.length; i++) combined[i] = Math.sqrt((ofMeans as Float32Array)[i] ** 2 + meanVariance[i]);
-  return { work: half, spread: combined, labels: resampleLabelsNearest({ width: work.width, height: work.height, labels }, w, h) };
-}
-
-/** Rounds of target correction against the working-size simulation (see planRender). */
+/** Rounds of target correction against the working-size simulation (see planSteps). */
 const MAX_CORRECTION_ROUNDS = 2;
 /** Simulated errors below this are left alone. */
 const CORRECTION_TOLERANCE = 0.004;
 /** Neighbouring regions react to each other's corrections, so each round moves the aim by most, not all, of the error. */
 const CORRECTION_GAIN = 0.8;
+
+/**
+ * What planning asks of its driver: start solving a batch of regions (solveRegion, on
+ * any thread, in any order); hand back the answers of the batch last started; or sample
+ * the final LUTs (regionLut) and hand them back, in order.
+ */
+export type PlanRequest =
+  | { readonly kind: 'solve'; readonly requests: readonly RegionSolveRequest[]; readonly source: PlanSource }
+  | { readonly kind: 'collect' }
+  | { readonly kind: 'luts'; readonly requests: readonly RegionLutRequest[] };
+
+/** A driver's reply: the solves to a 'collect', the LUTs to a 'luts', nothing to a 'solve'. */
+export type PlanReply = { readonly solves: readonly RegionSolveResponse[] } | { readonly luts: readonly Float32Array[] } | undefined;
+
+/** The planner as steps (see planSteps). */
+export type PlanSteps = Generator<PlanRequest, PlannedRender, PlanReply>;
 
 /**
  * Decides how to render: resolves the map against the as-shot values, solves each
@@ -88,8 +95,14 @@ const CORRECTION_GAIN = 0.8;
  * render it (same weights, sigma points for the blocks' spread; see simulate.ts), each
  * region is measured, and regions that missed are re-solved against a target moved by
  * their error — a fixed-point iteration on the targets, a few rounds at most.
+ *
+ * The per-region solves are independent within a round, so they are yielded to the
+ * driver as batches (planRender runs them inline, render-pool on its threads); the
+ * first batch is started before the feathering is computed, which does not need it.
+ * The rounds' simulations sample only the LUT nodes they read; the render's full LUTs
+ * are sampled once, for the last solves, and yielded to the driver too.
  */
-export function planRender(prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): PlannedRender {
+export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): PlanSteps {
   const asShot = asShotMap(prepared);
   const target: ResolvedMap = resolveMap(map, asShot);
   const { work, labels } = prepared;
@@ -99,35 +112,45 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
   });
   if (edited.length > MAX_EDITED_REGIONS) throw new TooManyRegionsError(edited.length);
   const gw = work.width, gh = work.height;
-  const guide = edited.length > 0 ? prepareGuide(work.data, gw, gh, FEATHER_RADIUS, FEATHER_EPSILON) : null;
-  const states = edited.map((region) => {
-    const proxy = buildRegionProxy(work, prepared.spread, labels, region.id);
-    return {
-      region,
-      target: target.get(region.id) as AttributeRecord,
-      aim: { ...(target.get(region.id) as AttributeRecord) },
-      proxy,
-      feather: featherCoefficients(guide as NonNullable<typeof guide>, labels, region.id),
-      solved: undefined as ReturnType<typeof solveStrengths> | undefined,
-      lut: new Float32Array(0) as Float32Array,
-      dirty: true,
-      missed: { ...NOT_CLIPPED },
-    };
+  const states = edited.map((region) => ({
+    region,
+    pixels: (prepared.stats.get(region.id) as RegionStats).n,
+    target: target.get(region.id) as AttributeRecord,
+    aim: { ...(target.get(region.id) as AttributeRecord) },
+    proxy: null as RegionProxy | null,
+    solved: null as SolveResult | null,
+    operator: null as RegionOperator | null,
+    dirty: true,
+    missed: { ...NOT_CLIPPED },
+  }));
+  const byId = new Map(states.map((s) => [s.region.id, s]));
+  const source: PlanSource = {
+    work,
+    spread: prepared.spread,
+    labels,
+    coarse: states.some((s) => s.pixels >= COARSE_START_PIXELS) ? halfSize(prepared) : null,
+  };
+  const solveDirty = (): PlanRequest => ({
+    kind: 'solve',
+    source,
+    requests: states
+      .filter((s) => s.dirty)
+      .map((s) => ({ id: s.region.id, pixels: s.pixels, asShotRaw: s.region.raw, aim: { ...s.aim }, proxy: s.proxy, previous: s.solved })),
   });
-  const simulator = states.length > 0 ? new WorkingSimulator(prepared, states.map((s) => s.feather)) : null;
-  const coarse = states.some((s) => s.proxy.pixels >= COARSE_START_PIXELS) ? halfSize(prepared) : null;
+  if (states.length > 0) yield solveDirty();
+  const guide = states.length > 0 ? prepareGuide(work.data, gw, gh, FEATHER_RADIUS, FEATHER_EPSILON) : null;
+  const feathers = states.map((s) => featherCoefficients(guide as GuideStatistics, labels, s.region.id));
+  const simulator = states.length > 0 ? new WorkingSimulator(prepared, feathers) : null;
   for (let round = 0; round <= MAX_CORRECTION_ROUNDS && simulator; round++) {
-    for (const s of states) {
-      if (!s.dirty) continue;
-      const start =
-        s.solved ??
-        (coarse && s.proxy.pixels >= COARSE_START_PIXELS
-          ? coarseStart(buildRegionProxy(coarse.work, coarse.spread, coarse.labels, s.region.id), s.region.raw, s.aim, table)
-          : undefined);
-      s.solved = solveStrengths(s.proxy, s.aim, table, start, s.solved ? MAX_CORRECTION_EVALUATIONS : undefined);
-      s.lut = buildLut(buildOperator(s.solved.strengths, s.proxy.midLuminance), LUT_SIZE);
+    if (round > 0) yield solveDirty();
+    const reply = yield { kind: 'collect' };
+    for (const answer of reply && 'solves' in reply ? reply.solves : []) {
+      const s = byId.get(answer.id) as (typeof states)[number];
+      s.proxy = answer.proxy;
+      s.solved = answer.solved;
+      s.operator = buildOperator(answer.solved.strengths, answer.proxy.midLuminance);
     }
-    const simulated = simulator.measure(states.map((s) => s.lut), LUT_SIZE, table);
+    const simulated = simulator.measure(states.map((s) => s.operator as RegionOperator), LUT_SIZE, table);
     let again = false;
     for (const s of states) {
       const got = simulated.get(s.region.id);
@@ -136,27 +159,26 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
       for (const a of ATTRIBUTES) {
         const error = got[a] - s.target[a];
         s.missed[a] = Math.abs(error) > CLIP_TOLERANCE;
-        if ((s.solved as NonNullable<typeof s.solved>).clipped[a] || Math.abs(error) <= CORRECTION_TOLERANCE || round === MAX_CORRECTION_ROUNDS) continue;
+        if ((s.solved as SolveResult).clipped[a] || Math.abs(error) <= CORRECTION_TOLERANCE || round === MAX_CORRECTION_ROUNDS) continue;
         s.aim[a] = Math.max(-1.5, Math.min(1.5, s.aim[a] - CORRECTION_GAIN * error));
         s.dirty = again = true;
       }
     }
     if (!again) break;
   }
+  // The LUTs of the last solves, whose nodes the last simulation sampled.
+  const lutReply = states.length > 0 ? yield { kind: 'luts', requests: states.map((s) => ({ strengths: (s.solved as SolveResult).strengths, midLuminance: (s.proxy as RegionProxy).midLuminance })) } : undefined;
+  const luts = lutReply && 'luts' in lutReply ? lutReply.luts : [];
   const plan: RenderPlan = {
     gridWidth: gw,
     gridHeight: gh,
     lutSize: LUT_SIZE,
-    regions: states.map((s) => ({
-      id: s.region.id,
-      lut: buildLut(buildOperator((s.solved as NonNullable<typeof s.solved>).strengths, s.proxy.midLuminance), LUT_SIZE),
-      feather: s.feather,
-    })),
-    ...classifyCells(states.map((s) => s.feather), gw, gh),
+    regions: states.map((s, k) => ({ id: s.region.id, lut: luts[k], feather: feathers[k] })),
+    ...classifyCells(feathers, gw, gh),
   };
   const reports = new Map<number, RegionReport>();
   for (const s of states) {
-    const solved = s.solved as NonNullable<typeof s.solved>;
+    const solved = s.solved as SolveResult;
     const clipped = {} as Record<Attribute, boolean>;
     // Judged against the real target on the simulated render, not the solver's shifted aim.
     for (const a of ATTRIBUTES) clipped[a] = s.missed[a];
@@ -176,6 +198,26 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
       },
   );
   return { plan, report: { workingSize: { width: gw, height: gh }, calibration: table.version, regions } };
+}
+
+/** planSteps driven on the calling thread. */
+export function planRender(prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): PlannedRender {
+  const steps = planSteps(prepared, map, table);
+  let solves: RegionSolveResponse[] = [];
+  let step = steps.next();
+  while (!step.done) {
+    const request = step.value;
+    if (request.kind === 'solve') {
+      solves = request.requests.map((r) => solveRegion(r, request.source, table));
+      step = steps.next(undefined);
+    } else if (request.kind === 'collect') {
+      step = steps.next({ solves });
+      solves = [];
+    } else {
+      step = steps.next({ luts: request.requests.map(regionLut) });
+    }
+  }
+  return step.value;
 }
 
 /** Measures the rendered image at the working size and records each region's achieved values. */

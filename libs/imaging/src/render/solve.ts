@@ -37,6 +37,15 @@ export interface SolveResult {
   readonly evaluations: number;
   /** The Jacobian at the solution (∂ normalised score / ∂ strength), for a warm restart. */
   readonly jacobian: number[][];
+  /** Raw scores the proxy measured at the solution: a warm restart from it need not measure them again. */
+  readonly raw: AttributeRecord;
+}
+
+/** Where a solve may start: strengths and a Jacobian there, and the raw scores there when already measured on the same proxy. */
+export interface SolveStart {
+  readonly strengths: Strengths;
+  readonly jacobian: number[][];
+  readonly raw?: AttributeRecord;
 }
 
 /** Solver tolerance in normalised units (the acceptance band is 0.03). */
@@ -44,8 +53,11 @@ export const SOLVE_TOLERANCE = 0.004;
 /** Residual beyond which a target counts as out of reach (clipped) in the report. */
 export const CLIP_TOLERANCE = 0.02;
 const MAX_EVALUATIONS = 16;
-/** Evaluation budget of a correction round's warm re-solve (it starts next to the answer). */
-export const MAX_CORRECTION_EVALUATIONS = 6;
+/**
+ * Evaluation budget of a correction round's warm re-solve (it starts next to the answer,
+ * where the proxy's scores are already known: see SolveStart.raw).
+ */
+export const MAX_CORRECTION_EVALUATIONS = 5;
 const FD_STEP = 0.25;
 /** Largest change of any strength in one step. */
 const MAX_STEP = 0.75;
@@ -103,7 +115,7 @@ export function solveStrengths(
   proxy: RegionProxy,
   target: AttributeRecord,
   table: CalibrationTable,
-  start?: { strengths: Strengths; jacobian: number[][] },
+  start?: SolveStart,
   maxEvaluations = MAX_EVALUATIONS,
 ): SolveResult {
   let evaluations = 0;
@@ -117,18 +129,21 @@ export function solveStrengths(
     return Math.max(s, 1e-9);
   });
   let lastRaw: AttributeRecord | undefined;
+  // Raw scores → the solver's units (normalised, linearised around the target).
+  const toSolverUnits = (raw: AttributeRecord): number[] => ATTRIBUTES.map((a, i) => t[i] + (raw[a] - rawTarget[i]) / slope[i]);
   const measure = (x: readonly number[]): number[] => {
     evaluations++;
     lastRaw = scoresFromStats(proxyStats(proxy, fromVector(x))) as AttributeRecord;
-    const raw = lastRaw;
-    return ATTRIBUTES.map((a, i) => t[i] + (raw[a] - rawTarget[i]) / slope[i]);
+    return toSolverUnits(lastRaw);
   };
   let x = start ? toVector(start.strengths) : [0, 0, 0, 0];
-  let u = measure(x);
+  // A warm restart knows the proxy's scores at its start (only the target moved).
+  if (start?.raw) lastRaw = start.raw;
+  let u = start?.raw ? toSolverUnits(start.raw) : measure(x);
   let f = u.map((v, i) => v - t[i]);
   let raw = lastRaw as AttributeRecord;
   const J = start && start.jacobian.length === 4 ? start.jacobian.map((row) => [...row]) : maxAbs(f) <= SOLVE_TOLERANCE ? [] : finiteDifferenceJacobian(measure, x, u, f);
-  const done = () => finish(x, ATTRIBUTES.map((a) => normalize(table, a, raw[a])), t, evaluations, J);
+  const done = () => finish(x, raw, ATTRIBUTES.map((a) => normalize(table, a, raw[a])), t, evaluations, J);
   if (maxAbs(f) <= SOLVE_TOLERANCE) return done();
   let failures = 0;
   // Levenberg–Marquardt (Marquardt 1963): damped Gauss–Newton steps, the damping
@@ -230,14 +245,14 @@ function finiteDifferenceJacobian(measure: (x: readonly number[]) => number[], x
 }
 
 /** Packs the solver's end point (true normalised scores); a miss beyond CLIP_TOLERANCE means the target was out of reach. */
-function finish(x: readonly number[], u: readonly number[], t: readonly number[], evaluations: number, jacobian: number[][]): SolveResult {
+function finish(x: readonly number[], raw: AttributeRecord, u: readonly number[], t: readonly number[], evaluations: number, jacobian: number[][]): SolveResult {
   const clipped = {} as Record<Attribute, boolean>;
   const predicted = {} as AttributeRecord;
   ATTRIBUTES.forEach((a, i) => {
     clipped[a] = Math.abs(u[i] - t[i]) > CLIP_TOLERANCE;
     predicted[a] = u[i];
   });
-  return { strengths: fromVector(x), predicted, clipped, evaluations, jacobian };
+  return { strengths: fromVector(x), predicted, clipped, evaluations, jacobian, raw };
 }
 
 /**
@@ -253,7 +268,7 @@ export function coarseStart(
   asShotRaw: AttributeRecord,
   target: AttributeRecord,
   table: CalibrationTable,
-): { strengths: Strengths; jacobian: number[][] } {
+): SolveStart {
   const base = scoresFromStats(proxyStats(coarse, fromVector([0, 0, 0, 0]))) as AttributeRecord;
   const aim = {} as AttributeRecord;
   for (const a of ATTRIBUTES) {

@@ -14,6 +14,7 @@ export default defineConfig({
       '@pertouch/image-io': fileURLToPath(new URL('./libs/image-io/src/index.ts', import.meta.url)),
       '@pertouch/db': fileURLToPath(new URL('./libs/db/src/index.ts', import.meta.url)),
       '@pertouch/instructions': fileURLToPath(new URL('./libs/instructions/src/index.ts', import.meta.url)),
+      '@pertouch/memory': fileURLToPath(new URL('./libs/memory/src/index.ts', import.meta.url)),
       '@pertouch/webhooks': fileURLToPath(new URL('./libs/webhooks/src/index.ts', import.meta.url)),
     },
   },

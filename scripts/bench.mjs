@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench`: the embedded renderer's benchmarks (speed and memory, control
 // accuracy, locality), the segmenter's (speed, label accuracy, skylines) and the
-// platform's (gateway load, pipeline latency, batch throughput). Prints a summary and writes out/bench/results.json; the
+// platform's (gateway load, pipeline latency, batch throughput) and the scene memory's
+// (lookup latency on pgvector). Prints a summary and writes out/bench/results.json; the
 // numbers in BENCHMARKS.md come from here. `npm run bench -- speed` runs one part.
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -50,6 +51,12 @@ if (want('platform')) {
   console.log('== platform (gateway load, pipeline latency and overhead, batch throughput)');
   results.platform = JSON.parse(execFileSync(process.execPath, [path.join(here, 'bench/platform.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 << 20 }));
   console.log(JSON.stringify(results.platform, null, 2));
+}
+if (want('memory')) {
+  // Its own process: it fills a scratch database on the real PostgreSQL (pgvector) with 100 000 scenes.
+  console.log('== memory (scene memory lookups: 100 000 scenes of one tenant, PostgreSQL + pgvector)');
+  results.memory = JSON.parse(execFileSync(process.execPath, [path.join(here, 'bench/memory.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
+  console.log(JSON.stringify(results.memory, null, 2));
 }
 const out = path.join(here, '..', 'out', 'bench');
 await mkdir(out, { recursive: true });

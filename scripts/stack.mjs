@@ -8,7 +8,7 @@
  * npm scripts: `npm run stack` (= up) and `npm run demo` (both set up and build first).
  */
 import path from 'node:path';
-import { ensureDatabase, ensurePostgres, ensureRedis } from './stack/infra.mjs';
+import { ensureDatabase, ensurePgvector, ensurePostgres, ensureRedis } from './stack/infra.mjs';
 import { ROOT, startStack } from './stack/launcher.mjs';
 import { stackEnv } from './stack/config.mjs';
 
@@ -24,6 +24,7 @@ const logDir = path.join(ROOT, 'out/stack/logs');
 async function main() {
   await ensureRedis(env.REDIS_URL);
   await ensurePostgres(env.DATABASE_URL);
+  await ensurePgvector(env.DATABASE_URL);
   await ensureDatabase(env.DATABASE_URL);
   const { migrate } = await import('../libs/db/dist/index.js');
   await migrate(env.DATABASE_URL, { log: () => {} });

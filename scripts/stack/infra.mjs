@@ -92,3 +92,28 @@ export async function dropDatabase(databaseUrl) {
     await client.end();
   }
 }
+
+/**
+ * The pgvector extension (the scene memory's migration creates it). Debian 12 does not
+ * package it for PostgreSQL 15: on a local server, as root, scripts/pgvector.sh builds it
+ * from Debian trixie's source package (once; a no-op afterwards). Elsewhere: a clear error.
+ */
+export async function ensurePgvector(databaseUrl, log = console.error) {
+  const url = new URL(databaseUrl);
+  url.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  let available;
+  try {
+    available = (await client.query("SELECT 1 FROM pg_available_extensions WHERE name = 'vector'")).rowCount > 0;
+  } finally {
+    await client.end();
+  }
+  if (available) return;
+  const local = ['127.0.0.1', 'localhost', '::1'].includes(url.hostname);
+  if (!local || process.getuid?.() !== 0) {
+    throw new Error(`PostgreSQL at ${url.hostname} lacks the pgvector extension: install it (Debian 12 + PG 15: sudo bash scripts/pgvector.sh)`);
+  }
+  log('stack: building the pgvector extension (scripts/pgvector.sh, once)…');
+  execFileSync('bash', [new URL('../pgvector.sh', import.meta.url).pathname], { stdio: 'inherit' });
+}

@@ -7,7 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { dropDatabase, ensureDatabase, ensurePostgres, ensureRedis } from './infra.mjs';
+import { dropDatabase, ensureDatabase, ensurePgvector, ensurePostgres, ensureRedis } from './infra.mjs';
 import { admin, ROOT, startStack } from './launcher.mjs';
 import { stackEnv } from './config.mjs';
 
@@ -38,6 +38,7 @@ export async function startScratchStack({ extraEnv = {}, appEnv = {}, name = 'e2
   env.PERTOUCH_PUBLIC_URL = `http://127.0.0.1:${env.PORT}`;
   await ensureRedis(env.REDIS_URL);
   await ensurePostgres(env.DATABASE_URL);
+  await ensurePgvector(env.DATABASE_URL);
   await ensureDatabase(env.DATABASE_URL);
   const { migrate } = await import(path.join(ROOT, 'libs/db/dist/index.js'));
   await migrate(env.DATABASE_URL, { log: () => {} });

@@ -4,7 +4,7 @@ import { migrate } from './migrate.js';
 import { runMigrateCommand } from './migrate-command.js';
 import { createScratchDatabase, type ScratchDatabase } from './scratch.js';
 
-const TABLES = ['api_keys', 'batches', 'images', 'job_rounds', 'jobs', 'tenants', 'webhook_deliveries', 'webhook_endpoints'];
+const TABLES = ['api_keys', 'batches', 'images', 'job_rounds', 'jobs', 'scene_memories', 'scene_memory_tendencies', 'tenants', 'webhook_deliveries', 'webhook_endpoints'];
 
 let scratch: ScratchDatabase;
 beforeAll(async () => {
@@ -29,8 +29,8 @@ describe('migrate', () => {
   it('goes up, down and up again, reporting each applied migration once', async () => {
     const lines: string[] = [];
     const up = await migrate(scratch.url, { log: (line) => lines.push(line) });
-    expect(up.map((m) => m.direction)).toEqual(['up']);
-    expect(lines).toEqual([`up ${up[0].name}`]);
+    expect(up.map((m) => m.name)).toEqual([expect.stringMatching(/^\d+_initial-schema$/), expect.stringMatching(/^\d+_scene-memories$/)]);
+    expect(lines).toEqual(up.map((m) => `up ${m.name}`));
     expect(await tables()).toEqual(TABLES);
 
     expect(await migrate(scratch.url)).toEqual([]);
@@ -47,7 +47,7 @@ describe('migrate', () => {
   it('lets concurrent callers migrate once between them (advisory lock, then nothing to do)', async () => {
     await migrate(scratch.url, { direction: 'down', count: 100 });
     const results = await Promise.all([migrate(scratch.url), migrate(scratch.url), migrate(scratch.url)]);
-    expect(results.map((r) => r.length).sort()).toEqual([0, 0, 1]);
+    expect(results.map((r) => r.length).sort()).toEqual([0, 0, 2]);
     expect(await tables()).toEqual(TABLES);
   });
 
@@ -77,7 +77,7 @@ describe('pertouch-migrate', () => {
     await migrate(scratch.url, { direction: 'down', count: 100 });
     const first = capture();
     expect(await runMigrateCommand([], { DATABASE_URL: scratch.url }, first.output)).toBe(0);
-    expect(first.out).toEqual([expect.stringMatching(/^pertouch-migrate: up \d+_initial-schema$/)]);
+    expect(first.out).toEqual([expect.stringMatching(/^pertouch-migrate: up \d+_initial-schema$/), expect.stringMatching(/^pertouch-migrate: up \d+_scene-memories$/)]);
     const second = capture();
     expect(await runMigrateCommand(['up'], { DATABASE_URL: scratch.url }, second.output)).toBe(0);
     expect(second.out).toEqual(['pertouch-migrate: nothing to migrate']);

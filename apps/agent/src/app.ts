@@ -1,5 +1,7 @@
 import { QUEUE_NAMES, type QueueJobOptions } from '@pertouch/contracts';
 import type { Database } from '@pertouch/db';
+import { createRuleParser, createVlmParser, type InstructionParser } from '@pertouch/instructions';
+import type { MemoryRepository } from '@pertouch/memory';
 import type { ObjectStore } from '@pertouch/storage';
 import type { ResolveHost } from '@pertouch/webhooks';
 import { Queue, type Worker } from 'bullmq';
@@ -10,11 +12,12 @@ import { resolveWithVocabulary, type LabelResolver } from './labels.js';
 import type { Logger } from './log.js';
 import { Notifier } from './notifier.js';
 import { Orchestrator, type AgentOutcome } from './orchestrator.js';
+import { memoryTaste } from './taste.js';
 import { WebhookSender, type SendOutcome } from './webhook-sender.js';
 import { createAgentWorker, createWebhookWorker } from './worker.js';
 
-/** The parts of AgentConfig the app factory reads (database and storage are passed in as ports). */
-export type AgentSettings = Omit<AgentConfig, 'database' | 'storage'>;
+/** The parts of AgentConfig the app factory reads (database, storage and the memory are passed in as ports). */
+export type AgentSettings = Omit<AgentConfig, 'database' | 'storage' | 'memory'>;
 
 export interface AgentPorts {
   readonly db: Database;
@@ -24,6 +27,10 @@ export interface AgentPorts {
   readonly events?: JobEventPublisher;
   /** Default: libs/segmentation's vocabulary. */
   readonly resolveLabel?: LabelResolver;
+  /** Default: the VLM when config.vlm is set, else libs/instructions' rule engine. */
+  readonly parser?: InstructionParser;
+  /** The scene memory (libs/memory); without it weak instructions get the automatic look. */
+  readonly memory?: MemoryRepository;
   /** Default: the system resolver. */
   readonly resolveHost?: ResolveHost;
   /** Producer options of the hops and webhooks; default the contracts' defaults (tests shorten the backoff). */
@@ -56,7 +63,7 @@ export function startAgent(config: AgentSettings, ports: AgentPorts): Agent {
   const webhookQueue = queue(QUEUE_NAMES.webhook);
   const redis = ports.events ? undefined : new Redis(config.redisUrl, { maxRetriesPerRequest: 3, lazyConnect: true });
   redis?.on('error', (error) => log({ event: 'redis.error', error: error.message }));
-  const events = ports.events ?? redisJobEvents(redis!);
+  const events = ports.events ?? redisJobEvents(redis!, prefix);
 
   const notifier = new Notifier({ db: ports.db, webhookQueue, jobOptions: ports.webhookJobOptions, publicUrl: config.publicUrl });
   const orchestrator = new Orchestrator({
@@ -67,6 +74,9 @@ export function startAgent(config: AgentSettings, ports: AgentPorts): Agent {
     events,
     notifier,
     resolveLabel: ports.resolveLabel ?? resolveWithVocabulary,
+    parser: ports.parser ?? (config.vlm ? createVlmParser(config.vlm, { log }) : createRuleParser()),
+    ...(ports.memory ? { taste: memoryTaste(ports.memory) } : {}),
+    maxRounds: config.maxRounds,
     log,
     hopOptions: ports.hopOptions,
     busyDelayMs: ports.busyDelayMs,

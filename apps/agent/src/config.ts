@@ -1,5 +1,7 @@
 import { EnvConfigError, envVar, parseEnv } from '@pertouch/contracts';
 import { databaseConfigFromEnv, type DatabaseConfig } from '@pertouch/db';
+import { vlmConfigFromEnv, type VlmConfig } from '@pertouch/instructions';
+import { memoryConfigFromEnv, type MemoryConfig } from '@pertouch/memory';
 import { storageConfigFromEnv, type StorageConfig } from '@pertouch/storage';
 import { loadWebhookAllowlist, type WebhookAllowlist } from '@pertouch/webhooks';
 
@@ -21,13 +23,20 @@ export interface AgentConfig {
   readonly webhookAllowlist: WebhookAllowlist;
   /** The gateway's public base URL: webhooks link results as `{publicUrl}/v1/jobs/{id}/result`. */
   readonly publicUrl: string | undefined;
+  /** Most rounds a strong instruction renders before the agent settles for the best one. */
+  readonly maxRounds: number;
+  /** The VLM that parses instructions (PERTOUCH_VLM_*); undefined: libs/instructions' rule engine. */
+  readonly vlm: VlmConfig | undefined;
+  /** The scene memory's store (PERTOUCH_MEMORY, PERTOUCH_MEMORY_*; libs/memory). */
+  readonly memory: MemoryConfig;
   readonly database: Required<DatabaseConfig>;
   readonly storage: StorageConfig;
 }
 
 /**
- * The agent's own variables. DATABASE_*, the storage variables (PERTOUCH_STORAGE, S3_*)
- * and PERTOUCH_WEBHOOK_ALLOWLIST are read by their libraries (README: the whole table).
+ * The agent's own variables. DATABASE_*, the storage variables (PERTOUCH_STORAGE, S3_*),
+ * PERTOUCH_WEBHOOK_ALLOWLIST, the VLM's (PERTOUCH_VLM_*) and the memory's (PERTOUCH_MEMORY*)
+ * are read by their libraries (README: the whole table).
  */
 export const ENV_SCHEMA = {
   REDIS_URL: envVar.urlOr('redis://127.0.0.1:6379', ['redis', 'rediss']),
@@ -40,6 +49,7 @@ export const ENV_SCHEMA = {
   WEBHOOK_CONCURRENCY: envVar.int(16, 1, 256),
   WEBHOOK_TIMEOUT_MS: envVar.int(10_000, 100, 120_000),
   PERTOUCH_PUBLIC_URL: envVar.url(['http', 'https']),
+  AGENT_MAX_ROUNDS: envVar.int(3, 1, 10),
 };
 
 /**
@@ -62,7 +72,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const database = attempt(() => databaseConfigFromEnv(env));
   const storage = attempt(() => storageConfigFromEnv(env));
   const webhookAllowlist = attempt(() => loadWebhookAllowlist(env));
-  if (problems.length > 0 || !e || !database || !storage || !webhookAllowlist) throw new EnvConfigError(problems);
+  // `null` marks "read, and not configured", apart from undefined = "failed".
+  const vlm = attempt(() => vlmConfigFromEnv(env) ?? null);
+  const memory = attempt(() => memoryConfigFromEnv(env));
+  if (problems.length > 0 || !e || !database || !storage || !webhookAllowlist || vlm === undefined || !memory) throw new EnvConfigError(problems);
   return {
     redisUrl: e.REDIS_URL,
     queuePrefix: e.PERTOUCH_QUEUE_PREFIX,
@@ -75,6 +88,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     webhookTimeoutMs: e.WEBHOOK_TIMEOUT_MS,
     webhookAllowlist,
     publicUrl: e.PERTOUCH_PUBLIC_URL?.replace(/\/+$/, ''),
+    maxRounds: e.AGENT_MAX_ROUNDS,
+    vlm: vlm ?? undefined,
+    memory,
     database,
     storage,
   };

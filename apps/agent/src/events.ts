@@ -28,10 +28,10 @@ export interface RedisPublisher {
   publish(channel: string, message: string): Promise<number>;
 }
 
-export function redisJobEvents(redis: RedisPublisher): JobEventPublisher {
+export function redisJobEvents(redis: RedisPublisher, queuePrefix: string): JobEventPublisher {
   return {
     async publish(event) {
-      await redis.publish(jobEventsChannel(event.jobId), JSON.stringify(event));
+      await redis.publish(jobEventsChannel(queuePrefix, event.jobId), JSON.stringify(event));
     },
   };
 }

@@ -11,8 +11,11 @@ import {
   formatExtension,
   objectKeys,
   pipelineJobIds,
+  jobObjectKeys,
   type AnalyseJob,
+  type AnalyseResult,
   type JobErrorCode,
+  type JobSceneDocument,
   type JobStage,
   type RenderJob,
   type RenderReportDocument,
@@ -25,8 +28,25 @@ import { JobStopped, PipelineFailure, hopFailure } from './failures.js';
 import type { Hop, Hops } from './hops.js';
 import type { AgentOutcome, OrchestratorOptions } from './orchestrator.js';
 import type { JobOutcomes } from './outcomes.js';
-import { planRound, type PlannedRound } from './plan.js';
+import { planInstruction } from './instruction-plan.js';
+import { bestRound, judgeRound, type RoundOutcome, type Verdict } from './judge.js';
+import { planRound, type PlannedRound, type RegionTable } from './plan.js';
 import { parseEditRequest, type EditRequest } from './request.js';
+import { sceneDocument, type ResultRound } from './scene.js';
+import { initialTargets, roundOfDesign, type StrongDesign } from './strong-plan.js';
+
+/** What every round of a job renders from. */
+interface RoundSource {
+  readonly request: EditRequest;
+  readonly imageKey: string;
+  readonly labelsKey: string;
+}
+
+/** A rendered round as the job's result may use it. */
+interface FinishedRound extends ResultRound {
+  readonly key: string;
+  readonly report: RenderReportDocument;
+}
 
 /** One delivery of one job through the stages. */
 export class JobRun {
@@ -54,30 +74,72 @@ export class JobRun {
     const segmentation = SegmentResultSchema.parse(await this.hop('segmentation_failed', this.segmentHop(segmentJob)));
 
     await this.enter('analyse');
-    const analyseJob: AnalyseJob = { tenantId: this.tenantId, jobId: this.jobId, imageKey: image.objectKey, labelsKey: segmentation.labelsKey };
+    const analyseJob: AnalyseJob = { tenantId: this.tenantId, jobId: this.jobId, imageKey: image.objectKey, labelsKey: segmentation.labelsKey, segmentationKey: segmentation.segmentationKey };
     const analysis = AnalyseResultSchema.parse(await this.hop('render_failed', this.renderHop(RENDER_JOB_NAMES.analyse, pipelineJobIds.analyse(this.jobId), analyseJob)));
 
     await this.enter('plan');
     const document = await this.readJson(segmentation.segmentationKey, SegmentationDocumentSchema, 'segmentation_failed');
-    const plan = await planRound({ request, analysis, document, resolveLabel: this.options.resolveLabel });
+    // `auto` for a user is the weak request in structured form: the remembered look, if any.
+    const personal = request.kind === 'instruction' || (request.kind === 'auto' && this.record.userId !== null);
+    const plan = personal ? await this.planInstruction(request, analysis, document) : await planRound({ request, analysis, document, resolveLabel: this.options.resolveLabel });
 
     await this.enter('render');
-    const round = await this.renderRound(1, request, plan, image.objectKey, segmentation.labelsKey);
+    const source = { request, imageKey: image.objectKey, labelsKey: segmentation.labelsKey };
+    const result = 'design' in plan ? await this.strongRounds(plan.design, analysis, source) : { n: 1, map: plan.map, targets: plan.targets, ...(await this.renderRound(1, source, plan, () => null)) };
 
     await this.enter('finalize');
-    return this.finalize(round);
+    if (analysis.scene) await this.writeScene(sceneDocument(this.jobId, analysis.scene, document, analysis, result));
+    return this.finalize(result);
   }
 
-  /** One round: reused when already saved with its image, else rendered on queue `render` and saved. */
-  private async renderRound(n: number, request: EditRequest, plan: PlannedRound, imageKey: string, labelsKey: string): Promise<{ key: string; report: RenderReportDocument }> {
+  private async planInstruction(request: EditRequest, analysis: AnalyseResult, document: RegionTable): Promise<PlannedRound | { design: StrongDesign }> {
+    const { db, store, parser, taste, resolveLabel, log } = this.options;
+    const instruction = request.kind === 'instruction' ? request.instruction : undefined;
+    const planned = await planInstruction(
+      { tenantId: this.tenantId, jobId: this.jobId, imageId: this.record.imageId, userId: this.record.userId, instruction, parentJobId: request.parentJobId, analysis, document },
+      { db, store, parser, taste, resolveLabel },
+    );
+    if (planned.fresh) log?.({ event: 'job.planned', tenantId: this.tenantId, jobId: this.jobId, type: planned.kind, parser: planned.plan.parser, edits: planned.plan.edits.length, memory: planned.plan.memory });
+    return planned.kind === 'weak' ? planned.round : { design: planned.design };
+  }
+
+  /**
+   * Feedback-driven rethinking (judge.ts): render, judge the round from its report,
+   * revise and render again until the judge is satisfied, nothing can improve, or
+   * maxRounds were rendered. Every round is saved with its verdict; the result is the
+   * best round (judge.ts bestRound). Deterministic from the saved reports, so a delivery
+   * that runs again from the top walks the same rounds and reuses them.
+   */
+  private async strongRounds(design: StrongDesign, analysis: AnalyseResult, source: RoundSource): Promise<FinishedRound> {
+    const history: RoundOutcome[] = [];
+    const rounds: (FinishedRound & { miss: number; satisfied: boolean })[] = [];
+    let targets = initialTargets(design, analysis);
+    for (let n = 1; ; n++) {
+      const planned = roundOfDesign(design, targets, analysis);
+      const judge = (report: RenderReportDocument) => judgeRound(design, [...history, { targets, report }]);
+      const round = await this.renderRound(n, source, planned, (report) => judge(report).verdict);
+      const judgement = judge(round.report);
+      history.push({ targets, report: round.report });
+      rounds.push({ n, map: planned.map, targets: planned.targets, ...round, miss: judgement.miss, satisfied: judgement.verdict.satisfied });
+      if (judgement.verdict.satisfied || !judgement.next || n >= this.options.maxRounds) break;
+      targets = [...judgement.next];
+    }
+    const best = bestRound(rounds);
+    return rounds.find((r) => r.n === best)!;
+  }
+
+  /** One round: reused when already saved with its image, else rendered on queue `render` and saved with its verdict. */
+  private async renderRound(n: number, source: RoundSource, plan: PlannedRound, verdictOf: (report: RenderReportDocument) => Verdict | null): Promise<{ key: string; report: RenderReportDocument }> {
     const { db, store } = this.options;
     const { tenantId, jobId } = this;
+    const { request, imageKey, labelsKey } = source;
     const imageId = this.record.imageId;
     const outputKey = objectKeys.round(tenantId, imageId, jobId, n, formatExtension(request.output.format));
     const saved = (await db.jobs.rounds(jobId)).find((r) => r.n === n);
     const savedReport = saved?.imageKey === outputKey ? RenderReportDocumentSchema.safeParse(saved.report) : undefined;
     if (savedReport?.success && (await store.exists(outputKey))) return { key: outputKey, report: savedReport.data };
 
+    if (n > 1) await this.roundProgress(n);
     const renderJob: RenderJob = {
       tenantId,
       jobId,
@@ -93,13 +155,27 @@ export class JobRun {
     };
     const result = RenderResultSchema.parse(await this.hop('render_failed', this.renderHop(RENDER_JOB_NAMES.render, pipelineJobIds.render(jobId, n), renderJob)));
     const report = await this.readJson(result.reportKey, RenderReportDocumentSchema, 'render_failed');
-    await db.jobs.saveRound({ jobId, n, map: plan.map, report, imageKey: result.outputKey, verdict: null });
+    const verdict = verdictOf(report);
+    await db.jobs.saveRound({ jobId, n, map: plan.map, report, imageKey: result.outputKey, verdict });
     await this.outcomes.publish(jobEvent('round', this.record, { round: n }));
-    this.options.log?.({ event: 'job.round', tenantId, jobId, round: n, reused: result.reused, engine: result.engine });
+    this.options.log?.({ event: 'job.round', tenantId, jobId, round: n, reused: result.reused, engine: result.engine, ...(verdict ? { satisfied: verdict.satisfied } : {}) });
     return { key: result.outputKey, report };
   }
 
-  private async finalize(round: { key: string; report: RenderReportDocument }): Promise<AgentOutcome> {
+  /** Progress through the render stage as rounds are added (between render's and finalize's shares). */
+  private async roundProgress(n: number): Promise<void> {
+    const progress = STAGE_PROGRESS.render + ((STAGE_PROGRESS.finalize - STAGE_PROGRESS.render) * (n - 1)) / Math.max(1, this.options.maxRounds);
+    if (progress <= this.record.progress) return;
+    await this.options.db.jobs.setProgress(this.tenantId, this.jobId, 'render', progress);
+    this.record = { ...this.record, progress };
+  }
+
+  /** The scene document the feedback route reads (written before the job shows succeeded). */
+  private async writeScene(doc: JobSceneDocument): Promise<void> {
+    await this.options.store.put(jobObjectKeys.scene(this.tenantId, this.record.imageId, this.jobId), Buffer.from(JSON.stringify(doc)), 'application/json');
+  }
+
+  private async finalize(round: FinishedRound): Promise<AgentOutcome> {
     const { image } = round.report;
     const done = await this.options.db.jobs.transition(this.tenantId, this.jobId, ['running'], 'succeeded', {
       stage: 'done',

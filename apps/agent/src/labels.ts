@@ -14,7 +14,17 @@ export type LabelResolver = (document: Pick<SegmentationDocument, 'regions'>, ph
 let vocabulary: Promise<typeof import('@pertouch/segmentation')> | undefined;
 
 export const resolveWithVocabulary: LabelResolver = async (document, phrase) => {
-  const { resolveLabel } = await (vocabulary ??= import('@pertouch/segmentation'));
+  const { resolveLabel, canonicalTerm, lineage } = await (vocabulary ??= import('@pertouch/segmentation'));
   // resolveLabel reads only `regions[].id` and `regions[].label`.
-  return resolveLabel({ regions: document.regions as Parameters<typeof resolveLabel>[0]['regions'] }, phrase);
+  const ids = resolveLabel({ regions: document.regions as Parameters<typeof resolveLabel>[0]['regions'] }, phrase);
+  // resolveLabel also answers with regions known only by a broader name ("skin" finds the
+  // "person" regions). Where the photo has regions of the word itself, those alone are
+  // meant: "warmer skin" must not warm the person's clothes. Narrower regions stay
+  // ("the person" keeps its face).
+  const term = canonicalTerm(phrase);
+  if (!term) return ids;
+  const broader = new Set(lineage(term).slice(1));
+  const labelOf = new Map(document.regions.map((r) => [r.id, r.label]));
+  const specific = ids.filter((id) => !broader.has(labelOf.get(id) ?? ''));
+  return specific.length > 0 ? specific : ids;
 };

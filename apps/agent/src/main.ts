@@ -5,6 +5,7 @@
  * gracefully on SIGTERM/SIGINT (a second signal forces it).
  */
 import { createDatabase } from '@pertouch/db';
+import { createMemoryRepository, type OpenedMemoryRepository } from '@pertouch/memory';
 import { createObjectStore } from '@pertouch/storage';
 import { startAgent } from './app.js';
 import { loadConfig, type AgentConfig } from './config.js';
@@ -28,18 +29,28 @@ try {
 // jobs that meet them down are retried by BullMQ.
 const db = createDatabase({ ...config.database, onIdleError: (error) => log({ event: 'db.idle_error', error: error.message }) });
 const store = createObjectStore(config.storage);
-const agent = startAgent(config, { db, store, log });
+// The scene memory (PERTOUCH_MEMORY): Postgres connects lazily; the embedded store opens now.
+let memory: OpenedMemoryRepository;
+try {
+  memory = await createMemoryRepository(process.env);
+} catch (error) {
+  fatal(error);
+}
+const agent = startAgent(config, { db, store, memory, log });
 log({
   event: 'worker.started',
   concurrency: config.concurrency,
   webhookConcurrency: config.webhookConcurrency,
   queuePrefix: config.queuePrefix,
   storage: config.storage.kind,
+  instructions: config.vlm ? `vlm ${config.vlm.model}` : 'rules',
+  memory: memory.backend,
+  maxRounds: config.maxRounds,
 });
 
 const shutdown = async () => {
   await agent.close();
-  await Promise.allSettled([db.close(), store.close()]);
+  await Promise.allSettled([db.close(), store.close(), memory.close()]);
 };
 
 let signals = 0;

@@ -1,5 +1,6 @@
 import { AgentJobSchema, TERMINAL_JOB_STATES, formatProblem, type QueueJobOptions } from '@pertouch/contracts';
 import type { Database } from '@pertouch/db';
+import type { InstructionParser } from '@pertouch/instructions';
 import type { ObjectStore } from '@pertouch/storage';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type Queue } from 'bullmq';
 import { jobEvent, type JobEventPublisher } from './events.js';
@@ -10,6 +11,7 @@ import type { LabelResolver } from './labels.js';
 import type { Logger } from './log.js';
 import type { Notifier } from './notifier.js';
 import { JobOutcomes } from './outcomes.js';
+import type { TasteMemory } from './taste.js';
 
 export interface OrchestratorOptions {
   readonly db: Database;
@@ -19,6 +21,12 @@ export interface OrchestratorOptions {
   readonly events: JobEventPublisher;
   readonly notifier: Notifier;
   readonly resolveLabel: LabelResolver;
+  /** Instructions → edits (libs/instructions: the rule engine, or the VLM when configured). */
+  readonly parser: InstructionParser;
+  /** The scene memory weak instructions consult; without it they get the automatic look. */
+  readonly taste?: TasteMemory;
+  /** Most rounds a strong instruction renders (AGENT_MAX_ROUNDS). */
+  readonly maxRounds: number;
   readonly log?: Logger;
   /** Producer options of the hops; default the contracts' DEFAULT_SEGMENT/RENDER_JOB_OPTIONS. */
   readonly hopOptions?: { readonly segment?: QueueJobOptions; readonly render?: QueueJobOptions };
@@ -36,8 +44,8 @@ export interface AgentOutcome {
 const defaultBusyDelay = () => 500 + Math.random() * 1500;
 
 /**
- * Orchestrates one PerTouch job (queue `agent`): segment → analyse → plan → render →
- * finalize, with Postgres as the truth and every stage resumable (see Hops). Per delivery:
+ * Orchestrates one PerTouch job (queue `agent`): segment → analyse → plan → render
+ * (→ judge → revise → render)* → finalize, with Postgres as the truth and every stage resumable (see Hops). Per delivery:
  *
  * 1. `jobs.start` under the tenant's maxRunningJobs: `busy` → the agent job goes back to
  *    delayed for 0.5–2 s (this bounds a tenant's concurrency and fans batches out

@@ -1,65 +1,38 @@
 /**
- * The whole pipeline in one process, every component real: Redis (a unique BullMQ prefix
- * for this file, obliterated afterwards), a scratch Postgres (libs/db), libs/storage's
- * memory store, the segmenter's worker with the embedded engine, the gpu-worker with the
- * embedded renderer, and the agent. The test plays the gateway: it creates job rows and
- * enqueues `{ tenantId, jobId }` on queue `agent` with BullMQ job id = job id.
+ * The whole pipeline in one process, every component real (testing/pipeline.ts): Redis,
+ * a scratch Postgres, the memory store, the segmenter's worker with the embedded engine,
+ * the gpu-worker with the embedded renderer, and the agent — here with a local HTTP
+ * receiver for webhooks (allowlist 127.0.0.1) and injectable storage outages for the
+ * agent. The test plays the gateway.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import {
-  DEFAULT_AGENT_JOB_OPTIONS,
-  QUEUE_NAMES,
-  RenderReportDocumentSchema,
-  SegmentationDocumentSchema,
-  newId,
-  objectKeys,
-  webhookDeliveryId,
-  type ApiParameterMap,
-  type JobEvent,
-  type RenderReportDocument,
-  type SegmentationDocument,
-  type WebhookEventType,
-} from '@pertouch/contracts';
-import { createScratchDatabase, type Database, type JobRecord, type ScratchDatabase, type TenantRecord, type WebhookDeliveryRecord } from '@pertouch/db';
-import { createEmbeddedEngine, resolveLabel } from '@pertouch/segmentation';
-import { MemoryObjectStore, type ObjectStore } from '@pertouch/storage';
+import { DEFAULT_AGENT_JOB_OPTIONS, newId, objectKeys, webhookDeliveryId, type ApiParameterMap, type JobEvent, type RenderReportDocument, type WebhookEventType } from '@pertouch/contracts';
+import type { Database, JobRecord, TenantRecord, WebhookDeliveryRecord } from '@pertouch/db';
+import { resolveLabel } from '@pertouch/segmentation';
+import type { MemoryObjectStore, ObjectStore } from '@pertouch/storage';
 import { generateSecret } from '@pertouch/webhooks';
-import { Queue, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue } from 'bullmq';
 import sharp from 'sharp';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGpuWorker, type GpuWorker } from '../../gpu-worker/src/app.js';
-import { loadConfig as loadGpuConfig } from '../../gpu-worker/src/config.js';
-import { startSegmenter, type Segmenter } from '../../segmenter/src/app.js';
-import { loadConfig as loadSegmenterConfig } from '../../segmenter/src/config.js';
-import { startAgent, type Agent } from './app.js';
-import { loadConfig } from './config.js';
+import type { Agent } from './app.js';
 import type { LogLine } from './log.js';
 import type { AgentOutcome } from './orchestrator.js';
+import { samplePhoto, startPipeline, until, type Photo, type Pipeline } from './testing/pipeline.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const prefix = `pt-agent-test-${randomUUID().slice(0, 8)}`;
-const FAST = { attempts: 3, backoff: { type: 'fixed' as const, delay: 100 }, removeOnComplete: { age: 3600, count: 1000 }, removeOnFail: { age: 3600, count: 1000 } };
-
-let scratch: ScratchDatabase;
+let pipeline: Pipeline;
 let db: Database;
 let store: MemoryObjectStore;
-let segmenter: Segmenter;
-let gpu: GpuWorker;
 let agent: Agent;
 let agentQueue: Queue;
-let subscriber: Redis;
+let segmenter: Pipeline['segmenter'];
 let receiver: Server;
 let hookBase: string;
-let photo: Buffer;
-const logs: LogLine[] = [];
-const events = new Map<string, JobEvent[]>();
+let photo: Photo;
+let logs: LogLine[];
+let events: Map<string, JobEvent[]>;
 /** Requests the local receiver got, by path. */
 const received: { path: string; headers: IncomingHttpHeaders; body: string; status: number }[] = [];
 const flakyFailures = new Map<string, number>();
@@ -78,11 +51,7 @@ function answer(url: string): number {
 }
 
 beforeAll(async () => {
-  scratch = await createScratchDatabase();
-  db = scratch.db;
-  store = new MemoryObjectStore();
-  photo = await sharp(path.join(ROOT, 'samples', 'picosdeeuropa_by_Aitzol_Berasategi.jpg')).resize(320, 320, { fit: 'inside' }).jpeg({ quality: 90 }).toBuffer();
-
+  photo = await samplePhoto('picosdeeuropa_by_Aitzol_Berasategi.jpg', 320);
   receiver = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -94,108 +63,34 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   hookBase = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-
-  subscriber = new Redis(REDIS_URL);
-  await subscriber.psubscribe('pertouch:job-events:*');
-  subscriber.on('pmessage', (_pattern, _channel, message) => {
-    const event = JSON.parse(message) as JobEvent;
-    events.set(event.jobId, [...(events.get(event.jobId) ?? []), event]);
-  });
-
-  const segmenterConfig = loadSegmenterConfig({ PERTOUCH_QUEUE_PREFIX: prefix });
-  segmenter = startSegmenter(segmenterConfig, { engines: { embedded: createEmbeddedEngine() }, store });
-  gpu = startGpuWorker({ ...loadGpuConfig({ PERTOUCH_QUEUE_PREFIX: prefix }), threads: 1 }, { store });
-  const config = loadConfig({ DATABASE_URL: scratch.url, PERTOUCH_QUEUE_PREFIX: prefix, PERTOUCH_WEBHOOK_ALLOWLIST: '127.0.0.1', WEBHOOK_TIMEOUT_MS: '3000', AGENT_CONCURRENCY: '4' });
   // The agent's view of the store, with injectable outages; everything else is the memory store.
-  const agentStore: ObjectStore = Object.assign(Object.create(store) as MemoryObjectStore, {
-    get: async (key: string) => {
-      if ([...outages].some((p) => key.startsWith(p))) throw new Error('storage unavailable (injected outage)');
-      return store.get(key);
-    },
-  });
-  agent = startAgent(config, {
-    db,
-    store: agentStore,
-    log: (line) => logs.push(line),
-    hopOptions: { segment: FAST, render: FAST },
-    webhookJobOptions: FAST,
-    busyDelayMs: () => 100 + Math.random() * 100,
-  });
-  agentQueue = new Queue(QUEUE_NAMES.agent, { connection: { url: REDIS_URL }, prefix });
-  await Promise.all([segmenter.worker.waitUntilReady(), gpu.worker.waitUntilReady(), agent.agentWorker.waitUntilReady(), agent.webhookWorker.waitUntilReady()]);
-  // Every service must share the prefix, or the hops would wait forever.
-  expect([segmenter.worker.opts.prefix, gpu.worker.opts.prefix, agent.agentWorker.opts.prefix]).toEqual([prefix, prefix, prefix]);
+  const agentStore = (shared: MemoryObjectStore): ObjectStore =>
+    Object.assign(Object.create(shared) as MemoryObjectStore, {
+      get: async (key: string) => {
+        if ([...outages].some((p) => key.startsWith(p))) throw new Error('storage unavailable (injected outage)');
+        return shared.get(key);
+      },
+    });
+  pipeline = await startPipeline({ agentStore });
+  ({ db, store, agent, agentQueue, segmenter, logs, events } = pipeline);
 });
 
 afterAll(async () => {
-  await agent?.close();
-  await Promise.all([segmenter?.close(), gpu?.close()]);
-  for (const name of Object.values(QUEUE_NAMES)) {
-    const queue = new Queue(name, { connection: { url: REDIS_URL }, prefix });
-    await queue.obliterate({ force: true });
-    await queue.close();
-  }
-  await agentQueue?.close();
-  await subscriber?.quit();
+  await pipeline?.close();
   await new Promise((resolve) => receiver?.close(resolve));
-  await scratch?.drop();
 });
 
-async function tenant(maxRunningJobs = 4): Promise<TenantRecord> {
-  return db.tenants.create({ id: `t-${randomUUID().slice(0, 8)}`, name: 'Pipeline test', webhookSecret: generateSecret(), maxRunningJobs });
-}
-
-async function image(tenantId: string): Promise<string> {
-  const id = newId('image');
-  const key = objectKeys.original(tenantId, id);
-  await store.put(key, photo, 'image/jpeg');
-  await db.images.create({ id, tenantId, objectKey: key, format: 'jpeg', width: 320, height: 240, bytes: photo.length, sha256: 'x'.repeat(64) });
-  return id;
-}
-
-/** What the gateway does: a job row, then `{ tenantId, jobId }` on queue agent with BullMQ id = job id. */
-async function submit(t: TenantRecord, imageId: string, request: Record<string, unknown>, extra: { webhookUrl?: string; batchId?: string; id?: string } = {}): Promise<string> {
-  const id = extra.id ?? newId('job');
-  if (!extra.batchId) await db.jobs.create({ id, tenantId: t.id, imageId, request, webhookUrl: extra.webhookUrl ?? null });
-  await agentQueue.add('agent', { tenantId: t.id, jobId: id }, { ...DEFAULT_AGENT_JOB_OPTIONS, jobId: id });
-  return id;
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await read();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-/** The agent job's return value once it completed (its webhooks are enqueued by then). */
-async function agentDone(queueJobId: string): Promise<AgentOutcome> {
-  const job = await until(`agent job ${queueJobId}`, async () => {
-    const j = (await agentQueue.getJob(queueJobId)) as Job | undefined;
-    const state = await j?.getState();
-    if (state === 'failed') throw new Error(`agent job failed: ${j?.failedReason}`);
-    return state === 'completed' ? j : undefined;
-  });
-  return job.returnvalue as AgentOutcome;
-}
-
-async function finished(t: TenantRecord, jobId: string): Promise<JobRecord> {
-  await agentDone(jobId);
-  return (await db.jobs.get(t.id, jobId))!;
-}
-
-async function segmentationOf(tenantId: string): Promise<SegmentationDocument> {
-  const key = [...store.objects.keys()].find((k) => k.startsWith(`tenants/${tenantId}/segmentations/`) && k.endsWith('segmentation.json'));
-  return SegmentationDocumentSchema.parse(JSON.parse((await store.get(key!)).toString()));
-}
+const tenant = (maxRunningJobs = 4) => pipeline.tenant(maxRunningJobs);
+const image = (tenantId: string) => pipeline.image(tenantId, photo);
+const submit = (t: TenantRecord, imageId: string, request: Record<string, unknown>, extra: { webhookUrl?: string; batchId?: string; id?: string } = {}) => pipeline.submit(t, imageId, request, extra);
+const agentDone = (queueJobId: string): Promise<AgentOutcome> => pipeline.agentDone(queueJobId);
+const finished = (t: TenantRecord, jobId: string): Promise<JobRecord> => pipeline.finished(t, jobId);
+const segmentationOf = (tenantId: string) => pipeline.segmentationOf(tenantId);
 
 async function reportOf(jobId: string): Promise<RenderReportDocument> {
-  const rounds = await db.jobs.rounds(jobId);
-  expect(rounds.map((r) => r.n)).toEqual([1]);
-  return RenderReportDocumentSchema.parse(rounds[0].report);
+  const reports = await pipeline.reports(jobId);
+  expect(reports).toHaveLength(1);
+  return reports[0];
 }
 
 async function deliveries(t: TenantRecord, settledOnly = true): Promise<WebhookDeliveryRecord[]> {
@@ -211,7 +106,7 @@ describe('agent pipeline (real Redis, Postgres, segmenter and renderer)', () => 
     autoTenant = await tenant();
     autoJob = await submit(autoTenant, await image(autoTenant.id), { auto: true, output: { format: 'png', quality: 90 } });
     const job = await finished(autoTenant, autoJob);
-    expect(job).toMatchObject({ state: 'succeeded', stage: 'done', progress: 1, errorCode: null, resultFormat: 'png', resultWidth: 320, resultHeight: 240 });
+    expect(job).toMatchObject({ state: 'succeeded', stage: 'done', progress: 1, errorCode: null, resultFormat: 'png', resultWidth: photo.width, resultHeight: photo.height });
     expect(job.resultKey).toBe(objectKeys.round(autoTenant.id, job.imageId, autoJob, 1, 'png'));
     const result = await store.get(job.resultKey!);
     expect(result.length).toBe(job.resultBytes);
@@ -308,10 +203,11 @@ describe('agent pipeline (real Redis, Postgres, segmenter and renderer)', () => 
     expect((seen.at(-1) as unknown as { error: { code: string } }).error.code).toBe('label_not_found');
   });
 
-  it('an instruction fails instruction_not_supported', async () => {
+  it('an instruction the parser cannot read fails instruction_not_supported with its reason', async () => {
     const t = await tenant();
-    const jobId = await submit(t, await image(t.id), { instruction: 'brighten the sky a little' });
-    expect(await finished(t, jobId)).toMatchObject({ state: 'failed', errorCode: 'instruction_not_supported' });
+    const jobId = await submit(t, await image(t.id), { instruction: 'sharpen the photo' });
+    expect(await finished(t, jobId)).toMatchObject({ state: 'failed', errorCode: 'instruction_not_supported', errorMessage: expect.stringContaining('[unsupported_edit]') });
+    expect(await db.jobs.rounds(jobId)).toEqual([]);
   });
 
   it('a job cancelled mid-way stops: its state stays cancelled, no round, no result, and job.cancelled goes out once', async () => {
@@ -384,7 +280,8 @@ describe('agent pipeline: transient trouble', () => {
     await agentQueue.add('agent', { tenantId: t.id, jobId }, { ...DEFAULT_AGENT_JOB_OPTIONS, attempts: 2, backoff: { type: 'fixed', delay: 100 }, jobId });
     const failed = await until('the agent job to fail', async () => {
       const j = (await agentQueue.getJob(jobId)) as Job | undefined;
-      return (await j?.getState()) === 'failed' ? j : undefined;
+      // Read the job again once failed: the copy fetched before may predate its last attempt.
+      return (await j?.getState()) === 'failed' ? ((await agentQueue.getJob(jobId)) as Job) : undefined;
     });
     expect(failed.attemptsMade).toBe(2);
     expect(failed.failedReason).toMatch(/injected outage/);
@@ -450,7 +347,7 @@ describe('webhooks (local receiver, allowlist 127.0.0.1)', () => {
 
   it('a receiver that keeps failing is given up after the last attempt (state failed, every attempt counted)', async () => {
     const t = await tenant();
-    const jobId = await submit(t, await image(t.id), { instruction: 'make it pop' }, { webhookUrl: `${hookBase}/down/${jobId_()}` });
+    const jobId = await submit(t, await image(t.id), { instruction: 'sharpen it' }, { webhookUrl: `${hookBase}/down/${jobId_()}` });
     expect((await finished(t, jobId)).state).toBe('failed');
     const [delivery] = await until('the failed delivery', async () => ((await deliveries(t)).length === 1 ? deliveries(t) : undefined));
     expect(delivery).toMatchObject({ eventType: 'job.failed', state: 'failed', attempts: 3, lastStatus: 500, lastError: 'HTTP 500' });

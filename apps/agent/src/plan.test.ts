@@ -33,7 +33,7 @@ describe('planRound', () => {
     const { targets, map, wholeImage } = await plan({ ...common, kind: 'auto' });
     expect(wholeImage).toBe(true);
     expect(targets).toEqual([{ id: 0, values: asShot(0) }]);
-    expect(map.regions).toEqual([{ id: 0, label: 'whole image', values: asShot(0) }]);
+    expect(map).toEqual({ regions: [{ id: 0, label: 'whole image', ids: [0], values: asShot(0) }], wholeImage: true });
   });
 
   it('map: global first, then region overrides; unset attributes stay as shot; the rest renders as one region', async () => {
@@ -45,9 +45,9 @@ describe('planRound', () => {
     // Regions 0 and 1 (and 3, too small to measure) are "the rest": one group, one transform.
     expect(regionGroups).toEqual([[0, 1, 3]]);
     const rest = (0.5 * -0.2 + 0.3 * 0.1) / 0.8;
-    expect(map.regions.map((r) => [r.id, r.label])).toEqual([
-      [0, 'rest'],
-      [2, 'vegetation'],
+    expect(map.regions.map((r) => [r.id, r.label, r.ids])).toEqual([
+      [0, 'rest', [0, 1, 3]],
+      [2, 'vegetation', [2]],
     ]);
     expect(map.regions[0].values.brightness).toBeCloseTo(rest);
     expect(map.regions[0].values.contrast).toBe(0.2);
@@ -76,6 +76,14 @@ describe('planRound', () => {
     ]);
   });
 
+  it('a word with regions of its own takes those, not the regions known only by a broader name', async () => {
+    const people: Pick<SegmentationDocument, 'regions'> = { regions: [region(0, 'person'), region(1, 'skin'), region(2, 'face')] };
+    const planned = (request: EditRequest) => planRound({ request, analysis, document: people, resolveLabel: resolveWithVocabulary });
+    expect((await planned({ ...common, kind: 'map', map: { regions: [{ label: 'skin', values: { temperature: 0.2 } }] } })).targets).toEqual([{ id: 1, values: { temperature: 0.2 } }]);
+    // "the person" is the person with its face and skin.
+    expect((await planned({ ...common, kind: 'map', map: { regions: [{ label: 'the person', values: { brightness: 0.2 } }] } })).regionGroups).toEqual([[0, 1, 2]]);
+  });
+
   it('a label with no measurable match fails label_not_found listing the labels, never editing the whole image', async () => {
     const person = await failure({ ...common, kind: 'map', map: { regions: [{ label: 'person', values: { brightness: 0.3 } }] } });
     expect(person.code).toBe('label_not_found');
@@ -92,7 +100,10 @@ describe('planRound', () => {
     expect(small).toMatchObject({ code: 'invalid_map', message: expect.stringContaining('too small') });
   });
 
-  it('instructions are not supported yet', async () => {
-    expect((await failure({ ...common, kind: 'instruction', instruction: 'brighten the sky' })).code).toBe('instruction_not_supported');
+  it('names the labels the deployment cannot produce without its optional models', async () => {
+    const withUnavailable = { ...document, unavailable: ['person', 'skin', 'car', 'vehicle'] };
+    const error = await planRound({ request: { ...common, kind: 'map', map: { regions: [{ label: 'skin', values: { temperature: 0.2 } }] } }, analysis, document: withUnavailable, resolveLabel: resolveWithVocabulary }).catch((e: unknown) => e);
+    // Only the missing labels that could have answered "skin" are named.
+    expect(error).toMatchObject({ code: 'label_not_found', message: expect.stringMatching(/without its optional models this deployment does not label person, skin\)$/) });
   });
 });

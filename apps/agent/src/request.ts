@@ -1,4 +1,4 @@
-import { EditSpecSchema, OutputSchema, type ApiParameterMap, type OutputOptions, type RenderEngineName } from '@pertouch/contracts';
+import { EditSpecSchema, JobIdSchema, OutputSchema, PARENT_JOB_FIELD, type ApiParameterMap, type OutputOptions, type RenderEngineName } from '@pertouch/contracts';
 import type { JobRequestData } from '@pertouch/db';
 import { PipelineFailure } from './failures.js';
 
@@ -6,6 +6,8 @@ import { PipelineFailure } from './failures.js';
 export type EditRequest = {
   readonly output: OutputOptions;
   readonly engine: RenderEngineName;
+  /** A follow-up's parent (POST /v1/jobs/{id}/follow-up): the job whose result this one starts from. */
+  readonly parentJobId?: string;
 } & ({ readonly kind: 'auto' } | { readonly kind: 'map'; readonly map: ApiParameterMap } | { readonly kind: 'instruction'; readonly instruction: string });
 
 /**
@@ -13,7 +15,7 @@ export type EditRequest = {
  * gateway validated it). Fields a batch or the gateway adds besides the edit are ignored.
  */
 export function parseEditRequest(stored: JobRequestData): EditRequest {
-  const { imageId: _imageId, imageIds: _imageIds, ...edit } = stored;
+  const { imageId: _imageId, imageIds: _imageIds, [PARENT_JOB_FIELD]: parent, ...edit } = stored;
   const parsed = EditSpecSchema.safeParse(edit);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -22,7 +24,9 @@ export function parseEditRequest(stored: JobRequestData): EditRequest {
     throw new PipelineFailure(code, `the stored request is invalid: ${path || 'request'}: ${issue.message}`);
   }
   const spec = parsed.data;
-  const common = { output: spec.output ?? OutputSchema.parse({}), engine: spec.engine ?? 'embedded' } as const;
+  const parentJobId = parent === undefined ? undefined : JobIdSchema.safeParse(parent);
+  if (parentJobId && !parentJobId.success) throw new PipelineFailure('internal_error', `the stored request's ${PARENT_JOB_FIELD} is not a job id`);
+  const common = { output: spec.output ?? OutputSchema.parse({}), engine: spec.engine ?? 'embedded', ...(parentJobId ? { parentJobId: parentJobId.data } : {}) } as const;
   if (spec.map) return { ...common, kind: 'map', map: spec.map };
   if (spec.instruction !== undefined) return { ...common, kind: 'instruction', instruction: spec.instruction };
   if (spec.auto) return { ...common, kind: 'auto' };

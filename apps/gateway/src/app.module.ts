@@ -10,6 +10,8 @@ import { JobEventStreams } from './jobs/job-event-stream.js';
 import { JobsController } from './jobs/jobs.controller.js';
 import { JobsService } from './jobs/jobs.service.js';
 import { WebhookNotifier } from './notifications/webhook-notifier.js';
+import { MemoryController } from './memory/memory.controller.js';
+import { MemoryService } from './memory/memory.service.js';
 import { OpsController } from './ops/ops.controller.js';
 import { ReadinessService } from './ops/readiness.js';
 import { WebhookEndpointsController } from './webhooks/webhook-endpoints.controller.js';
@@ -21,7 +23,7 @@ export class GatewayModule {
   static register(ports: readonly Provider[]): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: [OpsController, ImagesController, JobsController, BatchesController, WebhookEndpointsController],
+      controllers: [OpsController, ImagesController, JobsController, BatchesController, WebhookEndpointsController, MemoryController],
       providers: [
         ...ports,
         ApiKeyGuard,
@@ -31,6 +33,7 @@ export class GatewayModule {
         JobEventStreams,
         BatchesService,
         WebhookEndpointsService,
+        MemoryService,
         WebhookNotifier,
         ReadinessService,
       ],

@@ -12,6 +12,7 @@ import { NestFactory } from '@nestjs/core';
 import type { LoggerService, Provider } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Database } from '@pertouch/db';
+import type { MemoryRepository } from '@pertouch/memory';
 import type { ObjectStore } from '@pertouch/storage';
 import type { ResolveHost } from '@pertouch/webhooks';
 import { GatewayModule } from './app.module.js';
@@ -33,6 +34,7 @@ import {
   IMAGE_PROBE,
   JOB_EVENTS,
   LOGGER,
+  MEMORY,
   OBJECT_STORE,
   QUEUE_STATS,
   RATE_LIMITER,
@@ -50,6 +52,8 @@ export interface GatewayDeps {
   readonly settings: GatewaySettings;
   readonly db: Database;
   readonly store: ObjectStore;
+  /** The scene memory feedback and forget use (libs/memory); without it they answer 503. Owned by the caller. */
+  readonly memory?: MemoryRepository;
   readonly log?: Logger;
   /** Default: libs/image-io. */
   readonly imageProbe?: ImageProbe;
@@ -90,7 +94,7 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<GatewayApp> {
   const log = deps.log ?? stdoutLogger;
   const redis = createRedisClients(settings.redisUrl, log);
   const queues = new BullmqQueues(redis.command, settings.queuePrefix);
-  const events = new RedisJobEventBus(redis.subscriber, redis.command);
+  const events = new RedisJobEventBus(redis.subscriber, redis.command, settings.queuePrefix);
   const metrics = new GatewayMetrics(queues, { processMetrics: deps.processMetrics ?? false });
   const openStreams = new OpenStreams();
   events.onAnyEvent((message) => metrics.observeJobEvent(message)).catch((error: Error) => log({ level: 'warn', event: 'events.psubscribe_failed', error: error.message }));
@@ -112,6 +116,7 @@ export async function createGatewayApp(deps: GatewayDeps): Promise<GatewayApp> {
     { provide: DATABASE, useValue: db },
     { provide: OBJECT_STORE, useValue: store },
     { provide: LOGGER, useValue: log },
+    { provide: MEMORY, useValue: deps.memory ?? null },
     { provide: AGENT_QUEUE, useValue: queues },
     { provide: WEBHOOK_QUEUE, useValue: queues.webhookQueue },
     { provide: QUEUE_STATS, useValue: queues },

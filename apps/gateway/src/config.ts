@@ -5,6 +5,7 @@
 import { EnvConfigError, envVar, parseEnv } from '@pertouch/contracts';
 import { databaseConfigFromEnv, type DatabaseConfig } from '@pertouch/db';
 import { storageConfigFromEnv, type StorageConfig } from '@pertouch/storage';
+import { memoryConfigFromEnv, type MemoryConfig } from '@pertouch/memory';
 import { loadWebhookAllowlist, type WebhookAllowlist } from '@pertouch/webhooks';
 
 export const MIB = 1024 * 1024;
@@ -34,6 +35,8 @@ export interface GatewayConfig extends GatewaySettings {
   readonly host: string;
   readonly database: Required<DatabaseConfig>;
   readonly storage: StorageConfig;
+  /** The scene memory feedback writes to (PERTOUCH_MEMORY, PERTOUCH_MEMORY_*; libs/memory). */
+  readonly memory: MemoryConfig;
 }
 
 const QUEUE_PREFIX = /^[A-Za-z0-9_-]{1,64}$/;
@@ -41,7 +44,8 @@ const QUEUE_PREFIX = /^[A-Za-z0-9_-]{1,64}$/;
 /**
  * Every variable the gateway reads itself. Storage (PERTOUCH_STORAGE, PERTOUCH_STORAGE_DIR,
  * S3_*), database (DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_STATEMENT_TIMEOUT_MS) and
- * PERTOUCH_WEBHOOK_ALLOWLIST are validated by their libraries' own readers.
+ * PERTOUCH_WEBHOOK_ALLOWLIST and the scene memory's (PERTOUCH_MEMORY, PERTOUCH_MEMORY_*) are
+ * validated by their libraries' own readers.
  */
 export const GATEWAY_ENV_SCHEMA = {
   PORT: envVar.int(8080, 0, 65_535),
@@ -81,7 +85,8 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
   const storage = collect(problems, () => storageConfigFromEnv(env));
   const webhookAllowlist = collect(problems, () => loadWebhookAllowlist(env));
   const database = collect(problems, () => databaseConfigFromEnv(env));
-  if (problems.length > 0 || !values || !storage || !webhookAllowlist || !database) throw new EnvConfigError(problems);
+  const memory = collect(problems, () => memoryConfigFromEnv(env));
+  if (problems.length > 0 || !values || !storage || !webhookAllowlist || !database || !memory) throw new EnvConfigError(problems);
 
   const localHost = values.HOST === '0.0.0.0' || values.HOST === '::' ? 'localhost' : values.HOST;
   return {
@@ -99,5 +104,6 @@ export function loadConfig(env: Env = process.env): GatewayConfig {
     shutdownTimeoutMs: values.PERTOUCH_SHUTDOWN_TIMEOUT_MS,
     database,
     storage,
+    memory,
   };
 }

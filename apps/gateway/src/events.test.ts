@@ -1,6 +1,6 @@
 /**
  * GET /v1/jobs/{id}/events: Server-Sent Events relayed from Redis pub/sub. The test
- * plays the agent: it publishes JobEventSchema events on jobEventsChannel(id) with its
+ * plays the agent: it publishes JobEventSchema events on jobEventsChannel(prefix, id) with its
  * own ioredis client.
  */
 import { jobEventsChannel, type ImageView, type JobEvent, type JobView } from '@pertouch/contracts';
@@ -32,13 +32,13 @@ function event(jobId: string, type: JobEvent['type'], fields: Partial<JobEvent> 
 }
 
 async function publish(jobId: string, payload: unknown): Promise<void> {
-  await h.redis.publish(jobEventsChannel(jobId), typeof payload === 'string' ? payload : JSON.stringify(payload));
+  await h.redis.publish(jobEventsChannel(h.prefix, jobId), typeof payload === 'string' ? payload : JSON.stringify(payload));
 }
 
 /** Resolves once the gateway has subscribed to the job's channel. */
 async function subscribed(jobId: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
-    const [, count] = (await h.redis.pubsub('NUMSUB', jobEventsChannel(jobId))) as [string, number];
+    const [, count] = (await h.redis.pubsub('NUMSUB', jobEventsChannel(h.prefix, jobId))) as [string, number];
     if (Number(count) > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -88,7 +88,7 @@ describe('job events over SSE', () => {
     // A client that goes away releases its subscription.
     await sse.cancel();
     for (let i = 0; i < 100; i++) {
-      const [, count] = (await h.redis.pubsub('NUMSUB', jobEventsChannel(job.id))) as [string, number];
+      const [, count] = (await h.redis.pubsub('NUMSUB', jobEventsChannel(h.prefix, job.id))) as [string, number];
       if (Number(count) === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -125,7 +125,7 @@ describe('job events over SSE', () => {
     const response = await h.api('/v1/jobs/job_00000000000000000000000000/events', { key: t.key });
     expect(response.status).toBe(404);
     expect((await problemOf(response)).code).toBe('not_found');
-    const [, count] = (await h.redis.pubsub('NUMSUB', jobEventsChannel('job_00000000000000000000000000'))) as [string, number];
+    const [, count] = (await h.redis.pubsub('NUMSUB', jobEventsChannel(h.prefix, 'job_00000000000000000000000000'))) as [string, number];
     expect(Number(count)).toBe(0);
   });
 

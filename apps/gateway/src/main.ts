@@ -6,6 +6,7 @@
  */
 import { EnvConfigError } from '@pertouch/contracts';
 import { createDatabase } from '@pertouch/db';
+import { createMemoryRepository, type OpenedMemoryRepository } from '@pertouch/memory';
 import { createObjectStore } from '@pertouch/storage';
 import { createGatewayApp, type GatewayApp } from './app.js';
 import { loadConfig, type GatewayConfig } from './config.js';
@@ -25,14 +26,18 @@ try {
 const db = createDatabase({ ...config.database, onIdleError: (error) => log({ level: 'error', event: 'postgres.idle_error', error: error.message }) });
 const store = createObjectStore(config.storage);
 let app: GatewayApp;
+let memory: OpenedMemoryRepository | undefined;
 try {
-  app = await createGatewayApp({ settings: config, db, store, log, processMetrics: true });
+  // The scene memory (PERTOUCH_MEMORY): Postgres connects lazily; the embedded store opens now.
+  memory = await createMemoryRepository(process.env);
+  app = await createGatewayApp({ settings: config, db, store, memory, log, processMetrics: true });
   const url = await app.listen(config.port, config.host);
-  log({ event: 'gateway.started', url, storage: config.storage.kind, queuePrefix: config.queuePrefix, publicUrl: config.publicUrl });
+  log({ event: 'gateway.started', url, storage: config.storage.kind, memory: memory.backend, queuePrefix: config.queuePrefix, publicUrl: config.publicUrl });
 } catch (error) {
   log({ level: 'error', event: 'startup.failed', error: error instanceof Error ? error.message : String(error) });
   await db.close().catch(() => undefined);
   await store.close().catch(() => undefined);
+  await memory?.close().catch(() => undefined);
   process.exit(1);
 }
 
@@ -45,7 +50,7 @@ const stop = (signal: NodeJS.Signals) => {
   log({ event: 'gateway.stopping', signal, timeoutMs: config.shutdownTimeoutMs });
   app
     .close()
-    .then(() => Promise.all([db.close(), store.close()]))
+    .then(() => Promise.all([db.close(), store.close(), memory?.close()]))
     .then(
       () => {
         log({ event: 'gateway.stopped' });

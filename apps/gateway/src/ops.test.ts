@@ -123,7 +123,7 @@ describe('metrics', () => {
     await h.api(`/v1/jobs/${job.id}`, { key: t.key });
     await h.api(`/v1/jobs/job_00000000000000000000000000`, { key: t.key });
     await h.api('/no/such/route');
-    await h.redis.publish(jobEventsChannel(job.id), JSON.stringify({ type: 'done', jobId: job.id, state: 'succeeded', stage: 'done', progress: 1, at: new Date().toISOString(), durationMs: 4200 }));
+    await h.redis.publish(jobEventsChannel(h.prefix, job.id), JSON.stringify({ type: 'done', jobId: job.id, state: 'succeeded', stage: 'done', progress: 1, at: new Date().toISOString(), durationMs: 4200 }));
 
     let text = '';
     for (let i = 0; i < 50 && !text.includes('pertouch_job_duration_seconds_count{state="succeeded"} 1'); i++) {

@@ -16,3 +16,5 @@ export const READINESS_CHECKS = Symbol('ReadinessChecks');
 export const IMAGE_PROBE = Symbol('ImageProbe');
 export const WEBHOOK_TARGET_CHECK = Symbol('WebhookTargetCheck');
 export const SSE_OPTIONS = Symbol('SseOptions');
+/** The scene memory (libs/memory's MemoryRepository), or null when this deployment has none. */
+export const MEMORY = Symbol('MemoryRepository');

@@ -1,13 +1,16 @@
 import {
   RenderReportDocumentSchema,
+  SegmentationDocumentSchema,
   isTenantKey,
   type AnalyseJob,
   type AnalyseResult,
   type RenderJob,
   type RenderReportDocument,
   type RenderResult,
+  type SceneFeaturesData,
 } from '@pertouch/contracts';
-import { assertSameAspect, prepareImage, prepareWorking, type CalibrationTable, type RgbImage, type Segmentation } from '@pertouch/imaging';
+import { assertSameAspect, prepareImage, prepareWorking, type CalibrationTable, type PreparedImage, type RgbImage, type Segmentation } from '@pertouch/imaging';
+import { describeScene } from '@pertouch/memory';
 import { ObjectNotFoundError, type ObjectStore } from '@pertouch/storage';
 import { contentTypeOf, decodeLabels, decodeOriginal, encodeOutput } from './codec.js';
 import { engineLabel, type EngineRegistry } from './engine.js';
@@ -45,7 +48,7 @@ export class RenderService {
   constructor(private readonly options: RenderServiceOptions) {}
 
   async analyse(job: AnalyseJob): Promise<AnalyseResult> {
-    checkKeys(job.tenantId, { imageKey: job.imageKey, labelsKey: job.labelsKey });
+    checkKeys(job.tenantId, { imageKey: job.imageKey, labelsKey: job.labelsKey, ...(job.segmentationKey ? { segmentationKey: job.segmentationKey } : {}) });
     const { image, segmentation } = await this.load(job.imageKey, job.labelsKey);
     const prepared = prepareImage(image, segmentation, this.options.table);
     // The whole image as one region, from the same working-size copy (no second downsampling).
@@ -55,7 +58,25 @@ export class RenderService {
       height: image.height,
       regions: prepared.regions.map((r) => ({ id: r.id, area: r.area, values: { ...r.values } })),
       whole: { ...whole.values },
+      ...(job.segmentationKey ? { scene: await this.scene(prepared, job.segmentationKey) } : {}),
     };
+  }
+
+  /**
+   * The scene descriptor of the scene memory (libs/memory's describeScene), from the same
+   * working-size copy the values were measured on and the segmenter's region labels:
+   * computed here because this is where the image is decoded.
+   */
+  private async scene(prepared: PreparedImage, segmentationKey: string): Promise<SceneFeaturesData> {
+    const bytes = await this.read(segmentationKey, () => new RenderJobError('segmentation_failed', `no segmentation document at ${JSON.stringify(segmentationKey)}`));
+    let document;
+    try {
+      document = SegmentationDocumentSchema.parse(JSON.parse(bytes.toString('utf8')));
+    } catch {
+      throw new RenderJobError('segmentation_failed', `${segmentationKey} is not a segmentation document`);
+    }
+    const features = describeScene({ work: prepared.work, labels: prepared.labels, regions: document.regions.map((r) => ({ id: r.id, label: r.label })) }, this.options.table);
+    return { kind: features.kind, vector: Array.from(features.vector), labels: [...features.labels] };
   }
 
   async render(job: RenderJob, call: RenderCallOptions = {}): Promise<RenderResult> {

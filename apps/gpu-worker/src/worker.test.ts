@@ -20,6 +20,7 @@ import {
   type RenderJob,
 } from '@pertouch/contracts';
 import { DEFAULT_CALIBRATION } from '@pertouch/imaging';
+import { EMBEDDED_DIMENSION, EMBEDDED_FEATURE_KIND, describeImage } from '@pertouch/memory';
 import { MemoryObjectStore } from '@pertouch/storage';
 import { Queue, type Job } from 'bullmq';
 import sharp from 'sharp';
@@ -126,6 +127,32 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
       expect(result.whole[a]).toBeGreaterThanOrEqual(Math.min(...values) - 0.05);
       expect(result.whole[a]).toBeLessThanOrEqual(Math.max(...values) + 0.05);
     }
+    // Without a segmentation document there is no scene descriptor.
+    expect(result.scene).toBeUndefined();
+  });
+
+  it('analyse with the segmentation document: the scene descriptor of libs/memory (unit length, the region labels)', async () => {
+    const segmentationKey = `tenants/${tenantId}/segmentations/test/segmentation.json`;
+    const region = (id: number, label: string) => ({ id, area: 1, bbox: { x0: 0, y0: 0, x1: 1, y1: 1 }, centroid: { x: 0, y: 0 }, label, confidence: 1, engine: 'test' });
+    const document = { format: 1, width: size.width, height: size.height, engine: 'test', contentHash: '0'.repeat(64), labelsKey, regions: [region(0, 'sky'), region(1, 'ground')], unavailable: [] };
+    await store.put(segmentationKey, Buffer.from(JSON.stringify(document)), 'application/json');
+    const job = await settled(await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, segmentationKey } satisfies AnalyseJob));
+    expect(job.failedReason).toBeFalsy();
+    const { scene } = AnalyseResultSchema.parse(job.returnvalue);
+    expect(scene).toMatchObject({ kind: EMBEDDED_FEATURE_KIND, labels: ['ground', 'sky'] });
+    expect(scene!.vector).toHaveLength(EMBEDDED_DIMENSION);
+    expect(Math.hypot(...scene!.vector)).toBeCloseTo(1, 5);
+    // The same descriptor libs/memory computes from the decoded photo.
+    const photo = await store.get(imageKey);
+    const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const labels = await sharp(await store.get(labelsKey)).extractChannel(0).raw().toBuffer();
+    const direct = describeImage({ width: info.width, height: info.height, data: new Uint8Array(data) }, { width: info.width, height: info.height, labels: new Uint8Array(labels), regions: document.regions });
+    const cosine = scene!.vector.reduce((sum, v, i) => sum + v * direct.vector[i], 0);
+    expect(cosine).toBeGreaterThan(0.99);
+
+    // A key outside the tenant is refused like any other.
+    const foreign = await settled(await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, segmentationKey: 'tenants/other/x.json' } satisfies AnalyseJob));
+    expect(parseProblem(foreign.failedReason)?.code).toBe('invalid_payload');
   });
 
   it('render: writes the image and then its report; the target is reached, the other region untouched', async () => {

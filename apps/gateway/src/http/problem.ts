@@ -17,6 +17,7 @@ const TITLES: Readonly<Record<ApiErrorCode, string>> = {
   payload_too_large: 'Payload too large',
   idempotency_key_reused: 'Idempotency key reused',
   webhook_url_forbidden: 'Webhook URL forbidden',
+  user_id_required: 'User id required',
   unauthenticated: 'Unauthenticated',
   forbidden_scope: 'Missing scope',
   not_found: 'Not found',

@@ -8,9 +8,6 @@ import type { Redis } from 'ioredis';
 import type { JobEventBus, Unsubscribe } from '../ports.js';
 import { whenReady } from './redis.js';
 
-/** Every job's channel: `pertouch:job-events:*`. */
-export const JOB_EVENTS_PATTERN = jobEventsChannel('*');
-
 export class RedisJobEventBus implements JobEventBus {
   private readonly listeners = new Map<string, Set<(message: string) => void>>();
   private readonly patternListeners = new Set<(message: string) => void>();
@@ -19,6 +16,8 @@ export class RedisJobEventBus implements JobEventBus {
   constructor(
     private readonly subscriber: Redis,
     private readonly publisher: Redis,
+    /** PERTOUCH_QUEUE_PREFIX: channels are `{prefix}:job-events:{jobId}`. */
+    private readonly prefix: string,
   ) {
     subscriber.on('message', (channel: string, message: string) => {
       for (const listener of this.listeners.get(channel) ?? []) listener(message);
@@ -31,7 +30,7 @@ export class RedisJobEventBus implements JobEventBus {
   async subscribe(jobId: string, onMessage: (message: string) => void): Promise<Unsubscribe> {
     // Down or reconnecting: say so soon instead of waiting on ioredis's retries.
     await whenReady(this.subscriber, 1_000);
-    const channel = jobEventsChannel(jobId);
+    const channel = jobEventsChannel(this.prefix, jobId);
     let set = this.listeners.get(channel);
     if (!set) {
       set = new Set();
@@ -67,11 +66,11 @@ export class RedisJobEventBus implements JobEventBus {
     this.patternListeners.add(listener);
     if (this.patternSubscribed) return;
     this.patternSubscribed = true;
-    await this.subscriber.psubscribe(JOB_EVENTS_PATTERN);
+    await this.subscriber.psubscribe(jobEventsChannel(this.prefix, '*'));
   }
 
   async publish(event: JobEvent | JobDoneEvent): Promise<void> {
-    await this.publisher.publish(jobEventsChannel(event.jobId), JSON.stringify(event));
+    await this.publisher.publish(jobEventsChannel(this.prefix, event.jobId), JSON.stringify(event));
   }
 
   /** Channels with a listener in this process (tests and the shutdown log). */

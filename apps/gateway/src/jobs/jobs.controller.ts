@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { CreateJobSchema, type CreateJobRequest, type JobView } from '@pertouch/contracts';
+import { CreateJobSchema, FollowUpSchema, type CreateJobRequest, type FollowUpRequest, type JobView } from '@pertouch/contracts';
 import { ApiKeyGuard, RequireScope } from '../auth/api-key.guard.js';
 import { authOf, type GatewayRequest, type GatewayResponse } from '../http/request.js';
 import { JobIdPipe } from '../http/id-pipes.js';
@@ -27,6 +27,23 @@ export class JobsController {
     @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey: string | undefined,
   ): Promise<JobView> {
     const { job, replayed } = await this.jobs.create(authOf(req).tenant, body, idempotencyKeyOf(idempotencyKey));
+    res.setHeader('location', `/v1/jobs/${job.id}`);
+    if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
+    return job;
+  }
+
+  /** A new job on the parent's image that starts from the parent's result ("a bit more"). */
+  @Post(':id/follow-up')
+  @HttpCode(202)
+  @RequireScope('jobs:write')
+  async followUp(
+    @Req() req: GatewayRequest,
+    @Res({ passthrough: true }) res: GatewayResponse,
+    @Param('id', JobIdPipe) id: string,
+    @Body(new ZodBodyPipe(FollowUpSchema)) body: FollowUpRequest,
+    @Headers(IDEMPOTENCY_KEY_HEADER) idempotencyKey: string | undefined,
+  ): Promise<JobView> {
+    const { job, replayed } = await this.jobs.followUp(authOf(req).tenant, id, body, idempotencyKeyOf(idempotencyKey));
     res.setHeader('location', `/v1/jobs/${job.id}`);
     if (replayed) res.setHeader(IDEMPOTENT_REPLAYED_HEADER, 'true');
     return job;

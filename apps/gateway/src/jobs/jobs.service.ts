@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import { formatExtension, newId, type CreateJobRequest, type JobDoneEvent, type JobView } from '@pertouch/contracts';
+import { EditSpecSchema, PARENT_JOB_FIELD, formatExtension, newId, type CreateJobRequest, type FollowUpRequest, type JobDoneEvent, type JobView } from '@pertouch/contracts';
 import type { Database, JobRecord, TenantRecord } from '@pertouch/db';
 import type { ObjectStore } from '@pertouch/storage';
 import { ObjectNotFoundError } from '@pertouch/storage';
@@ -46,18 +46,50 @@ export class JobsService {
 
   async create(tenant: TenantRecord, body: CreateJobRequest, idempotencyKey: string | undefined): Promise<{ job: JobView; replayed: boolean }> {
     if (!(await this.db.images.get(tenant.id, body.imageId))) throw notFound('image', body.imageId);
-    if (body.webhookUrl) await this.webhookTarget.check(body.webhookUrl);
-    await assertQuota(this.db, tenant, 1);
     const { imageId, ...request } = body;
+    return this.recordAndEnqueue(tenant, { imageId, userId: body.userId ?? null, request, webhookUrl: body.webhookUrl }, idempotencyKey, body);
+  }
+
+  /**
+   * A follow-up: a new job on the parent's image, for the parent's user, that starts from
+   * the parent's result (the agent reads `parentJobId` from its request). The parent must
+   * have succeeded (409 result_not_ready otherwise); output and engine default to the
+   * parent's.
+   */
+  async followUp(tenant: TenantRecord, parentId: string, body: FollowUpRequest, idempotencyKey: string | undefined): Promise<{ job: JobView; replayed: boolean }> {
+    const parent = await this.record(tenant.id, parentId);
+    if (parent.state !== 'succeeded') throw problem('result_not_ready', `job ${parentId} is ${parent.state}; a follow-up starts from a succeeded job's result`);
+    const inherited = EditSpecSchema.pick({ output: true, engine: true }).safeParse({ output: parent.request.output, engine: parent.request.engine });
+    const request = {
+      instruction: body.instruction,
+      [PARENT_JOB_FIELD]: parent.id,
+      ...(body.output ? { output: body.output } : inherited.success && inherited.data.output ? { output: inherited.data.output } : {}),
+      ...(body.engine ? { engine: body.engine } : inherited.success && inherited.data.engine ? { engine: inherited.data.engine } : {}),
+      ...(parent.userId ? { userId: parent.userId } : {}),
+      ...(body.webhookUrl ? { webhookUrl: body.webhookUrl } : {}),
+    };
+    // The idempotency hash covers the parent too: the same body on another parent is another request.
+    return this.recordAndEnqueue(tenant, { imageId: parent.imageId, userId: parent.userId, request, webhookUrl: body.webhookUrl }, idempotencyKey, { followUpOf: parent.id, ...body });
+  }
+
+  /** Records a job (idempotent with the key) and enqueues it; `hashed` is what the key is bound to. */
+  private async recordAndEnqueue(
+    tenant: TenantRecord,
+    job: { imageId: string; userId: string | null; request: Record<string, unknown>; webhookUrl: string | undefined },
+    idempotencyKey: string | undefined,
+    hashed: unknown,
+  ): Promise<{ job: JobView; replayed: boolean }> {
+    if (job.webhookUrl) await this.webhookTarget.check(job.webhookUrl);
+    await assertQuota(this.db, tenant, 1);
     const outcome = await this.db.jobs.create({
       id: newId('job'),
       tenantId: tenant.id,
-      imageId,
-      userId: body.userId ?? null,
-      request,
-      webhookUrl: body.webhookUrl ?? null,
+      imageId: job.imageId,
+      userId: job.userId,
+      request: job.request,
+      webhookUrl: job.webhookUrl ?? null,
       idempotencyKey: idempotencyKey ?? null,
-      requestHash: idempotencyKey ? createHash('sha256').update(canonicalJson(body)).digest('hex') : null,
+      requestHash: idempotencyKey ? createHash('sha256').update(canonicalJson(hashed)).digest('hex') : null,
     });
     if (outcome.kind === 'conflict') {
       throw problem('idempotency_key_reused', `Idempotency-Key was used for job ${outcome.job.id} with a different request body`);

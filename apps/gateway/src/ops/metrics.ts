@@ -6,7 +6,7 @@
  *  - pertouch_queue_jobs{queue,state}: BullMQ getJobCounts of agent/segment/render/webhook,
  *    read on each scrape;
  *  - pertouch_job_duration_seconds{state}: from `done` job events on Redis pub/sub
- *    (`pertouch:job-events:*`): the field read is contracts' JobDoneEventSchema
+ *    (`{PERTOUCH_QUEUE_PREFIX}:job-events:*`): the field read is contracts' JobDoneEventSchema
  *    `durationMs` (job creation → terminal state, in ms), labelled by the event's `state`.
  *    Every replica observes every event, so aggregate this one with max/avg over
  *    instances, not sum.

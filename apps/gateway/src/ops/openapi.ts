@@ -10,6 +10,10 @@ import {
   CreateBatchSchema,
   CreateJobSchema,
   CreateWebhookEndpointSchema,
+  FeedbackResultSchema,
+  FeedbackSchema,
+  FollowUpSchema,
+  ForgetMemoryResultSchema,
   ImageSchema,
   INPUT_FORMATS,
   JobEventSchema,
@@ -61,6 +65,10 @@ const COMPONENTS: Readonly<Record<string, { schema: z.ZodType; io: 'input' | 'ou
   CreateWebhookEndpointRequest: { schema: CreateWebhookEndpointSchema, io: 'input' },
   WebhookEndpoint: { schema: WebhookEndpointSchema, io: 'output' },
   WebhookDelivery: { schema: WebhookDeliverySchema, io: 'output' },
+  FollowUpRequest: { schema: FollowUpSchema, io: 'input' },
+  FeedbackRequest: { schema: FeedbackSchema, io: 'input' },
+  Feedback: { schema: FeedbackResultSchema, io: 'output' },
+  ForgetMemoryResult: { schema: ForgetMemoryResultSchema, io: 'output' },
 };
 
 export function jsonSchemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
@@ -196,6 +204,47 @@ export const OPERATIONS: readonly OperationSpec[] = [
   },
   {
     method: 'post',
+    path: '/v1/jobs/{id}/follow-up',
+    operationId: 'followUpJob',
+    tag: 'Jobs',
+    summary: 'Follow up on a job',
+    description:
+      'A new job on the parent\'s image, for the parent\'s userId, that starts from the parent\'s result: its edits keep the parent\'s look, and "more", "a bit more", "less", ' +
+      '"a bit less" (and "much more", "much less") repeat the parent\'s edits. `output` and `engine` default to the parent\'s. 409 result_not_ready unless the parent succeeded. ' +
+      'Idempotency-Key as on POST /v1/jobs.',
+    scope: 'jobs:write',
+    parameters: [idParam('job', 'job'), { name: 'Idempotency-Key', in: 'header', required: false, description: '1–255 visible ASCII characters, unique per intended job', schema: { type: 'string', maxLength: 255 } }],
+    requestBody: jsonBody('FollowUpRequest'),
+    responses: { '202': { description: 'Accepted (queued), or replayed', schema: 'Job' }, '409': { description: 'The parent has no result (result_not_ready)' }, '422': { description: 'Idempotency key reused, or webhook URL forbidden' } },
+  },
+  {
+    method: 'post',
+    path: '/v1/jobs/{id}/feedback',
+    operationId: 'jobFeedback',
+    tag: 'Memory',
+    summary: 'Accept or reject a job\'s result',
+    description:
+      'Accepted: the result\'s look — per region label and for the whole image, optionally corrected by `map` (global values first, then regions by a label of this scene or a region id) — ' +
+      'is remembered for the job\'s userId with the scene\'s descriptor; weak instructions ("optimize", "the way I usually like") of that user on similar scenes then start from it. ' +
+      'A second feedback on the same job replaces the first. Rejected: nothing is stored. 422 user_id_required for a job without userId; 409 result_not_ready unless the job succeeded.',
+    scope: 'jobs:write',
+    parameters: [idParam('job', 'job')],
+    requestBody: jsonBody('FeedbackRequest'),
+    responses: { '200': { description: 'What was remembered', schema: 'Feedback' }, '409': { description: 'The job has not succeeded (result_not_ready)' }, '422': { description: 'The job has no userId (user_id_required)' }, '503': { description: 'No scene memory configured' } },
+  },
+  {
+    method: 'delete',
+    path: '/v1/users/{userId}/memory',
+    operationId: 'forgetUser',
+    tag: 'Memory',
+    summary: 'Forget a user\'s taste',
+    description: 'Removes every scene this tenant\'s user confirmed. A user with nothing remembered answers `deleted: 0`.',
+    scope: 'jobs:write',
+    parameters: [{ name: 'userId', in: 'path', required: true, description: 'The end-user id the jobs carried (1–128 of [A-Za-z0-9._:@-]); only this tenant\'s user is affected.', schema: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$' } }],
+    responses: { '200': { description: 'How many scenes were removed', schema: 'ForgetMemoryResult' }, '503': { description: 'No scene memory configured' } },
+  },
+  {
+    method: 'post',
     path: '/v1/batches',
     operationId: 'createBatch',
     tag: 'Batches',
@@ -316,7 +365,7 @@ function operationObject(op: OperationSpec): JsonSchema {
     for (const [status, spec] of Object.entries(op.responses)) if (Number(status) < 300 && typeof responses[status] === 'object') (responses[status] as JsonSchema).headers = { ...rateLimitHeaders, ...spec.headers };
     responses['401'] ??= problemResponse('Missing, unknown or revoked API key (unauthenticated)');
     responses['403'] ??= problemResponse(`The key lacks the ${op.scope} scope (forbidden_scope)`);
-    if (op.path.includes('{id}') || op.requestBody) responses['404'] ??= problemResponse('No such resource for this tenant (not_found)');
+    if (/\{\w+\}/.test(op.path) || op.requestBody) responses['404'] ??= problemResponse('No such resource for this tenant (not_found)');
     responses['429'] ??= problemResponse('Rate limit (rate_limited, with Retry-After) or daily quota (quota_exceeded)');
   }
   if (op.requestBody) responses['400'] ??= problemResponse('Invalid body (validation_failed, invalid_json, invalid_image)');

@@ -12,6 +12,8 @@ export const API_ERROR_CODES = {
   payload_too_large: 413,
   idempotency_key_reused: 422,
   webhook_url_forbidden: 422,
+  /** Feedback on a job created without a userId: there is nobody to remember the look for. */
+  user_id_required: 422,
   // 401 / 403 / 404
   unauthenticated: 401,
   forbidden_scope: 403,

@@ -9,3 +9,5 @@ export * from './errors.js';
 export * from './keys.js';
 export * from './http.js';
 export * from './orchestration.js';
+export * from './memory.js';
+export * from './follow-up.js';

@@ -109,6 +109,7 @@ export const JobEventSchema = z.object({
 export type JobEvent = z.infer<typeof JobEventSchema>;
 
 /** The Redis pub/sub channel job events are published on (workers publish, the gateway relays as SSE). */
-export function jobEventsChannel(jobId: string): string {
-  return `pertouch:job-events:${jobId}`;
+export function jobEventsChannel(queuePrefix: string, jobId: string): string {
+  // Under the deployment's queue prefix, so stacks sharing one Redis never hear each other.
+  return `${queuePrefix}:job-events:${jobId}`;
 }

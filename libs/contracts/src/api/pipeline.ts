@@ -15,6 +15,18 @@ export type AgentJob = z.infer<typeof AgentJobSchema>;
 
 const Key = z.string().min(1).max(1024);
 
+/**
+ * A scene descriptor F(image) (design.md §6; libs/memory's SceneFeatures with the vector
+ * as a plain array, for JSON): the extractor's kind, the L2-normalised vector and the
+ * scene's region labels. Vectors of different kinds are never compared.
+ */
+export const SceneFeaturesSchema = z.object({
+  kind: z.string().min(1).max(64),
+  vector: z.array(z.number()).min(1).max(4096),
+  labels: z.array(z.string()).max(256),
+});
+export type SceneFeaturesData = z.infer<typeof SceneFeaturesSchema>;
+
 /** A dense map in the engine's own terms: region id → the four attribute values. */
 export const RegionTargetsSchema = z.array(
   z.strictObject({
@@ -33,6 +45,12 @@ export const AnalyseJobSchema = z.strictObject({
   imageKey: Key,
   /** The segmenter's label PNG (pixel value = region id). */
   labelsKey: Key,
+  /**
+   * The segmenter's region table (SegmentationDocumentSchema). When given, the result
+   * carries `scene`: the scene descriptor of libs/memory, computed here because this is
+   * where the image is decoded (the agent never decodes images).
+   */
+  segmentationKey: Key.optional(),
 });
 export type AnalyseJob = z.infer<typeof AnalyseJobSchema>;
 export const AnalyseResultSchema = z.object({
@@ -41,6 +59,8 @@ export const AnalyseResultSchema = z.object({
   regions: z.array(z.object({ id: z.number().int(), area: z.number(), values: z.record(z.string(), z.number()) })),
   /** The whole image as one region (as-shot values of the photo as a whole). */
   whole: z.record(z.string(), z.number()),
+  /** Present when the job named a `segmentationKey`. */
+  scene: SceneFeaturesSchema.optional(),
 });
 export type AnalyseResult = z.infer<typeof AnalyseResultSchema>;
 

@@ -1,7 +1,8 @@
 /**
  * The demo, driven only through the HTTP API of a running stack: a demo tenant and key
  * (admin CLI), a webhook endpoint on a local receiver, every photo of samples/ uploaded,
- * `auto` and explicit-map jobs (one followed over Server-Sent Events), a batch over all
+ * `auto` and explicit-map jobs (one followed over Server-Sent Events), a plain-language
+ * instruction and its follow-up, a batch over all
  * photos, the webhooks checked with the reference verifier, and out/demo/: the API
  * responses (api/*.json), the results and a before/after contact sheet.
  */
@@ -75,6 +76,24 @@ export async function runDemo({ env, baseUrl, log = console.log }) {
       }
     }
 
+    // Plain language: a strong instruction (judged and revised until it lands), then a follow-up.
+    const photo = 'picosdeeuropa_by_Aitzol_Berasategi.jpg';
+    if (images.has(photo)) {
+      const first = await api.waitForJob((await api.createJob({ imageId: images.get(photo).id, instruction: 'brighten the sky a little' })).id);
+      const more = first.state === 'succeeded' ? await api.waitForJob((await api.request('POST', `/v1/jobs/${first.id}/follow-up`, { body: { instruction: 'a bit more' } })).body.id) : undefined;
+      for (const [name, job, instruction] of [['instruction', first, 'brighten the sky a little'], ['follow-up', more, 'a bit more']]) {
+        if (!job) continue;
+        await save(`job-${name}`, job);
+        const verdicts = job.rounds.map((r) => (r.verdict ? (r.verdict.satisfied ? 'in band' : 'revise') : '—')).join(', ');
+        log(`${name} "${instruction}" ${job.id}: ${job.state}${job.error ? ` [${job.error.code}] ${job.error.message}` : ''}, ${job.rounds.length} round(s): ${verdicts}`);
+        if (job.state === 'succeeded') {
+          const target = path.join(OUT, `${path.parse(photo).name}.${name}.jpg`);
+          await writeFile(target, await api.result(job.id));
+          mapRows.push({ name: photo, before: path.join(SAMPLES, photo), after: target, title: `before | after ("${name === 'follow-up' ? 'brighten the sky a little' + '" + "' + instruction : instruction}")` });
+        }
+      }
+    }
+
     // A batch over every photo; its webhook closes the demo.
     const started = performance.now();
     const batch = await api.createBatch({ imageIds: [...images.values()].map((i) => i.id), auto: true });
@@ -104,7 +123,7 @@ export async function runDemo({ env, baseUrl, log = console.log }) {
     const verified = receiver.deliveries.filter((d) => d.verified).length;
     await save('webhooks-received', receiver.deliveries);
     log(`webhooks: ${receiver.deliveries.length} received, ${verified} with a valid Standard Webhooks signature`);
-    log(`\nout/demo/contact-sheet.jpg   before | after: ${mapRows.length} explicit maps, ${rows.length} auto`);
+    log(`\nout/demo/contact-sheet.jpg   before | after: ${mapRows.length} maps and instructions, ${rows.length} auto`);
     log('out/demo/api/                the API responses (jobs with rounds and reports, batch, webhooks)');
     if (verified !== receiver.deliveries.length) throw new Error('some webhooks did not verify');
   } finally {

@@ -3,8 +3,8 @@ import { linearRgbToOklab } from '../color/oklab.js';
 import { linearRgbToXyz, xyzToXy } from '../color/xyz.js';
 import { mulberry32 } from '../segment/clusters.js';
 import { temperatureFromMean } from '../scores/formulas.js';
-import { linearToSrgb } from '../color/srgb.js';
-import { applyOperator, buildOperator, contrastCurve, exposureCurve, ZERO_STRENGTHS, type Strengths } from './operators.js';
+import { linearToSrgb, srgbToLinear } from '../color/srgb.js';
+import { adaptTemperature, applyOperator, buildOperator, contrastCurve, exposureCurve, highlightProtection, temperatureMatrix, ZERO_STRENGTHS, type Strengths } from './operators.js';
 
 const rand = mulberry32(99);
 const colours = Array.from({ length: 300 }, () => [rand(), rand(), rand()] as const);
@@ -78,6 +78,65 @@ describe('the operators', () => {
     expect(linearRgbToXyz(warm[0], warm[1], warm[2], [0, 0, 0])[1]).toBeCloseTo(0.5, 2);
     const xy = xyzToXy(...(linearRgbToXyz(warm[0], warm[1], warm[2], [0, 0, 0]) as [number, number, number]), [0, 0]);
     expect(xy[0]).toBeGreaterThan(0.3127);
+  });
+});
+
+describe('highlight protection', () => {
+  const srgb = (c: readonly number[]) => c.map((v) => linearToSrgb(v) * 255);
+  const lin = (c: readonly number[]) => c.map((v) => srgbToLinear(v / 255));
+
+  it('adaptTemperature is temperatureMatrix applied to the colour', () => {
+    const o = new Float64Array(3);
+    for (const s of [-3, -0.4, 0.7, 2.5]) {
+      const m = temperatureMatrix(s);
+      for (const c of colours.slice(0, 20)) {
+        adaptTemperature(s, c[0], c[1], c[2], o);
+        for (let i = 0; i < 3; i++) expect(o[i]).toBeCloseTo(m[3 * i] * c[0] + m[3 * i + 1] * c[1] + m[3 * i + 2] * c[2], 12);
+      }
+    }
+  });
+
+  it('the weight is 1 below the knee, 0 at clipping, and falls monotonically between', () => {
+    expect(highlightProtection(0.5)).toBe(1);
+    expect(highlightProtection(1)).toBe(0);
+    let prev = 1;
+    for (let m = 0.5; m <= 1; m += 0.01) {
+      expect(highlightProtection(m)).toBeLessThanOrEqual(prev);
+      prev = highlightProtection(m);
+    }
+  });
+
+  it('white stays neutral under a cooler or warmer target, alone or with the other operators', () => {
+    for (const s of [{ temperature: -0.3 }, { temperature: -4 }, { temperature: 4 }, { temperature: -0.3, brightness: 0.7, contrast: 0.3, colorfulness: -0.2 }, { colorfulness: 2, temperature: -1 }]) {
+      const w = srgb(run(s, [1, 1, 1]));
+      expect(Math.max(...w) - Math.min(...w)).toBeLessThanOrEqual(1);
+      expect(Math.min(...w)).toBeGreaterThan(254);
+    }
+  });
+
+  it('near-whites keep their hue ordering and do not turn cyan when cooled', () => {
+    // Cloud and snow colours of picosdeeuropa, which went to (227, 255, 255) before the fix.
+    for (const c of [[244, 247, 254], [250, 255, 255], [252, 252, 252], [248, 248, 246]]) {
+      for (const s of [{ temperature: -0.3 }, { temperature: -1 }, { temperature: -0.3, brightness: 0.7, contrast: 0.3 }]) {
+        const o = srgb(run(s, lin(c)));
+        // Red may drop below green and blue a little more (cooler), never by a cyan cast's 20+ codes.
+        expect(Math.min(o[1], o[2]) - o[0] - (Math.min(c[1], c[2]) - c[0])).toBeLessThan(6);
+        if (c[2] >= c[1] && c[1] >= c[0]) expect(o[2] >= o[1] - 0.5 && o[1] >= o[0] - 0.5).toBe(true);
+      }
+    }
+  });
+
+  it('a colour still moves monotonically with the temperature strength', () => {
+    for (const c of [...colours, [1, 1, 1], [0.95, 0.97, 1], [0.9, 0.9, 0.9], [1, 0.9, 0.8]]) {
+      let prev = [Infinity, -Infinity];
+      for (const t of [-4, -2, -1, -0.3, 0, 0.3, 1, 2, 4]) {
+        const o = run({ temperature: t }, c);
+        // Warmer: red never falls, blue never rises.
+        expect(o[0]).toBeGreaterThanOrEqual(prev[1] - 1e-6); // OKLab round trip: ~1e-7
+        expect(o[2]).toBeLessThanOrEqual(prev[0] + 1e-6);
+        prev = [o[2], o[0]];
+      }
+    }
   });
 });
 

@@ -7,6 +7,9 @@
  * White balance comes last so that it acts as a colour cast on the finished region:
  * had it come before the chroma operator, desaturating would also remove the cast, and
  * "less colourful but warmer" would be unreachable.
+ * The white balance is faded out towards clipping ({@link highlightProtection}); the
+ * other three keep white white by construction (the roll-off and the S-curve fix 1,
+ * chroma scaling and its constant-hue gamut mapping leave a neutral neutral).
  * Each operator has one real-valued strength; 0 is the identity and every pixel moves
  * monotonically with the strength, which is what lets the solver root-find them.
  * Inputs and outputs are linear sRGB in 0..1; the output is always inside the gamut.
@@ -41,8 +44,10 @@ export const STRENGTH_BOUNDS: Readonly<Record<Attribute, readonly [number, numbe
 
 /** One region's composed transform, precomputed from its strengths. */
 export interface RegionOperator {
-  /** 3×3 chromatic adaptation in linear sRGB, row-major. */
+  /** 3×3 chromatic adaptation in linear sRGB, row-major (the full strength, for unprotected pixels). */
   readonly wb: Float64Array;
+  /** The temperature strength itself: highlights get a weaker adaptation of the same family. */
+  readonly temperature: number;
   /** Exposure gain 2^EV of the highlight-preserving exposure curve. */
   readonly gain: number;
   /** The tone curve's pivot (OKLab L of the region's mid-tone after exposure) and slope there. */
@@ -77,6 +82,49 @@ export function temperatureMatrix(s: number): Float64Array {
   const whiteY = SRGB_TO_XYZ[3] * (m[0] + m[1] + m[2]) + SRGB_TO_XYZ[4] * (m[3] + m[4] + m[5]) + SRGB_TO_XYZ[5] * (m[6] + m[7] + m[8]);
   for (let i = 0; i < 9; i++) m[i] /= whiteY;
   return m;
+}
+
+/** Linear sRGB → Bradford cone responses, and back (the two halves of {@link temperatureMatrix}). */
+const RGB_TO_CONE = multiply3(BRADFORD, SRGB_TO_XYZ);
+const CONE_TO_RGB = multiply3(XYZ_TO_SRGB, BRADFORD_INVERSE);
+/** Luminance of white after cone gains g is Σᵢ WHITE_Y[i]·gᵢ (the normalisation of {@link temperatureMatrix}). */
+const WHITE_Y: readonly number[] = [0, 1, 2].map((i) => {
+  const yRow = SRGB_TO_XYZ[3] * CONE_TO_RGB[i] + SRGB_TO_XYZ[4] * CONE_TO_RGB[3 + i] + SRGB_TO_XYZ[5] * CONE_TO_RGB[6 + i];
+  return yRow * (RGB_TO_CONE[i * 3] + RGB_TO_CONE[i * 3 + 1] + RGB_TO_CONE[i * 3 + 2]);
+});
+
+/** Linear max channel where highlight protection of the white balance begins (sRGB ≈ 203 / 255). */
+export const HIGHLIGHT_KNEE = 0.6;
+
+/**
+ * Highlight protection of the white balance: the share (0..1) of the temperature
+ * strength a colour receives, 1 − smoothstep(HIGHLIGHT_KNEE, 1, max(R, G, B)) of its
+ * linear channels. A clipped highlight carries no colour information to adapt, and a
+ * near-clipped one has no headroom: adapting white (1, 1, 1) towards blue gives
+ * (0.87, 1.02, 1.20) at strength −0.3, which the gamut clips to a cyan (0.87, 1, 1).
+ * Raw developers and Lightroom-like tools keep clipped whites white under a white-balance
+ * shift; fading the strength to 0 at max channel 1 (smoothly, so no band appears where
+ * the fade starts) does the same. The weight depends on the colour only, never on the
+ * strength, so the operator stays monotone in its strength.
+ */
+export function highlightProtection(maxChannel: number): number {
+  return 1 - smoothstep(HIGHLIGHT_KNEE, 1, maxChannel);
+}
+
+/**
+ * {@link temperatureMatrix}(s)·(r, g, b) without building the matrix: the same von Kries
+ * adaptation (cone gains γ₁^s, white's luminance kept), for a per-pixel strength s.
+ * Writes linear sRGB (not clipped) to out[0..2]. Allocation-free (hot loop).
+ */
+export function adaptTemperature(s: number, r: number, g: number, b: number, out: Float64Array | Float32Array): void {
+  const g0 = Math.exp(UNIT_CONE_LOG_GAIN[0] * s), g1 = Math.exp(UNIT_CONE_LOG_GAIN[1] * s), g2 = Math.exp(UNIT_CONE_LOG_GAIN[2] * s);
+  const k = 1 / (WHITE_Y[0] * g0 + WHITE_Y[1] * g1 + WHITE_Y[2] * g2);
+  const c0 = k * g0 * (RGB_TO_CONE[0] * r + RGB_TO_CONE[1] * g + RGB_TO_CONE[2] * b);
+  const c1 = k * g1 * (RGB_TO_CONE[3] * r + RGB_TO_CONE[4] * g + RGB_TO_CONE[5] * b);
+  const c2 = k * g2 * (RGB_TO_CONE[6] * r + RGB_TO_CONE[7] * g + RGB_TO_CONE[8] * b);
+  out[0] = CONE_TO_RGB[0] * c0 + CONE_TO_RGB[1] * c1 + CONE_TO_RGB[2] * c2;
+  out[1] = CONE_TO_RGB[3] * c0 + CONE_TO_RGB[4] * c1 + CONE_TO_RGB[5] * c2;
+  out[2] = CONE_TO_RGB[6] * c0 + CONE_TO_RGB[7] * c1 + CONE_TO_RGB[8] * c2;
 }
 
 /**
@@ -139,6 +187,7 @@ export function buildOperator(strengths: Strengths, midLuminance: number): Regio
   const pivot = Math.min(0.95, Math.max(0.05, Math.cbrt(exposureCurve(mid, gain))));
   return {
     wb: temperatureMatrix(strengths.temperature),
+    temperature: strengths.temperature,
     gain,
     pivot,
     slope: Math.exp(strengths.contrast),
@@ -225,10 +274,25 @@ export function applyOperator(op: RegionOperator, r: number, g: number, b: numbe
       B = lin[2];
     }
   }
-  const m = op.wb;
-  const r2 = m[0] * R + m[1] * G + m[2] * B;
-  const g2 = m[3] * R + m[4] * G + m[5] * B;
-  const b2 = m[6] * R + m[7] * G + m[8] * B;
+  // White balance, faded out towards clipping (highlightProtection): pixels below the
+  // knee get the full matrix, those above a weaker adaptation of the same family.
+  let r2: number, g2: number, b2: number;
+  const max = R > G ? (R > B ? R : B) : G > B ? G : B;
+  if (max <= HIGHLIGHT_KNEE) {
+    const m = op.wb;
+    r2 = m[0] * R + m[1] * G + m[2] * B;
+    g2 = m[3] * R + m[4] * G + m[5] * B;
+    b2 = m[6] * R + m[7] * G + m[8] * B;
+  } else if (op.temperature === 0 || max >= 1) {
+    r2 = R;
+    g2 = G;
+    b2 = B;
+  } else {
+    adaptTemperature(op.temperature * highlightProtection(max), R, G, B, lin);
+    r2 = lin[0];
+    g2 = lin[1];
+    b2 = lin[2];
+  }
   out[0] = r2 <= 0 ? 0 : r2 >= 1 ? 1 : r2;
   out[1] = g2 <= 0 ? 0 : g2 >= 1 ? 1 : g2;
   out[2] = b2 <= 0 ? 0 : b2 >= 1 ? 1 : b2;

@@ -117,6 +117,61 @@ describe('bit depth', () => {
   });
 });
 
+describe('highlight protection', () => {
+  const spread = (d: ArrayLike<number>, i: number) => Math.max(d[3 * i], d[3 * i + 1], d[3 * i + 2]) - Math.min(d[3 * i], d[3 * i + 1], d[3 * i + 2]);
+
+  it('a white patch in a region under a cooler target stays neutral', () => {
+    // A blue-grey gradient with a pure white patch; the whole image is one region.
+    const W = 96, H = 64;
+    const data = new Uint8Array(W * H * 3);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
+      const white = x >= 30 && x < 60 && y >= 20 && y < 44;
+      const v = Math.round(60 + (x / (W - 1)) * 140);
+      data.set(white ? [255, 255, 255] : [v, Math.round(v * 0.95), Math.round(v * 0.85)], 3 * (y * W + x));
+    }
+    const image = { width: W, height: H, data };
+    const asShot = prepareImage(image, undefined, table).regions[0].values;
+    const { image: out, report } = render(image, undefined, { regions: [], global: { temperature: asShot.temperature - 0.3 } }, table);
+    expect(report.regions[0].achieved.temperature).toBeLessThan(asShot.temperature - 0.2); // it did cool
+    for (let y = 20; y < 44; y++) for (let x = 30; x < 60; x++) {
+      const i = y * W + x;
+      expect(spread(out.data, i)).toBeLessThanOrEqual(1);
+      expect(out.data[3 * i]).toBeGreaterThanOrEqual(254);
+    }
+  });
+
+  it('brightening a sky + clouds + snow region does not turn its whites cyan (picosdeeuropa)', async () => {
+    // The reproduction: the cooling that holds the region's temperature while it is
+    // brightened used to send (255, 255, 255) to (227, 255, 255).
+    const image = await loadSample('picosdeeuropa_by_Aitzol_Berasategi.jpg', 1024);
+    const { width: W, height: H, data } = image;
+    const labels = new Uint8Array(W * H);
+    for (let i = 0; i < W * H; i++) {
+      const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
+      const bright = Math.min(r, g, b) > 180 && Math.max(r, g, b) - Math.min(r, g, b) < 40;
+      const blue = b > r + 30 && b > g + 10;
+      labels[i] = Math.floor(i / W) < 0.72 * H && (bright || blue) ? 0 : 1;
+    }
+    const seg = { width: W, height: H, labels };
+    const asShot = prepareImage(image, seg, table).regions.find((r) => r.id === 0);
+    if (!asShot) throw new Error('no region 0');
+    const { image: out, report } = render(image, seg, { regions: [{ id: 0, values: { brightness: asShot.values.brightness + 0.11 } }] }, table);
+    const r0 = report.regions.find((r) => r.id === 0);
+    expect(Math.abs((r0?.achieved.brightness ?? 0) - (asShot.values.brightness + 0.11))).toBeLessThan(0.03);
+    expect(Math.abs((r0?.achieved.temperature ?? 0) - asShot.values.temperature)).toBeLessThan(0.03);
+    let whites = 0, neutral = 0, cyan = 0;
+    for (let i = 0; i < W * H; i++) {
+      if (labels[i] !== 0 || Math.min(data[3 * i], data[3 * i + 1], data[3 * i + 2]) < 253) continue;
+      whites++;
+      if (spread(out.data, i) <= 1) neutral++;
+      if (Math.min(out.data[3 * i + 1], out.data[3 * i + 2]) - out.data[3 * i] > 8) cyan++;
+    }
+    expect(whites).toBeGreaterThan(1000);
+    expect(cyan).toBe(0);
+    expect(neutral / whites).toBeGreaterThan(0.9);
+  });
+});
+
 describe('degenerate input', () => {
   it('tiny images and one-pixel regions render without NaN', () => {
     const image = { width: 3, height: 2, data: Uint8Array.from([10, 20, 30, 200, 100, 50, 90, 90, 90, 250, 250, 250, 0, 0, 0, 128, 64, 32]) };

@@ -24,7 +24,7 @@ export function apiClient(baseUrl, apiKey) {
     if (raw) return response;
     const text = await response.text();
     const json = text ? JSON.parse(text) : undefined;
-    if (!response.ok) throw new ApiError(response.status, json, method, path);
+    if (!response.ok) throw Object.assign(new ApiError(response.status, json, method, path), { retryAfter: response.headers.get('retry-after') });
     return { status: response.status, headers: response.headers, body: json };
   }
   return {
@@ -45,7 +45,15 @@ export function apiClient(baseUrl, apiKey) {
     async waitForJob(id, { timeoutMs = 300_000, intervalMs = 250 } = {}) {
       const deadline = Date.now() + timeoutMs;
       while (true) {
-        const job = (await request('GET', `/v1/jobs/${id}`)).body;
+        let job;
+        try {
+          job = (await request('GET', `/v1/jobs/${id}`)).body;
+        } catch (error) {
+          // Polled too fast for the tenant's rate limit: wait as told (Retry-After), then go on.
+          if (!(error instanceof ApiError) || error.status !== 429 || Date.now() > deadline) throw error;
+          await new Promise((r) => setTimeout(r, Math.min(5000, 1000 * Number(error.retryAfter ?? 1))));
+          continue;
+        }
         if (['succeeded', 'failed', 'cancelled'].includes(job.state)) return job;
         if (Date.now() > deadline) throw new Error(`job ${id} still ${job.state} after ${timeoutMs} ms`);
         await new Promise((r) => setTimeout(r, intervalMs));

@@ -24,7 +24,8 @@ beforeAll(async () => {
     // A killed gpu-worker's job must come back quickly: short locks, frequent stall checks.
     appEnv: { 'gpu-worker': { GPU_WORKER_LOCK_DURATION_MS: '5000', GPU_WORKER_STALLED_INTERVAL_MS: '2000' } },
   });
-  const tenant = await stack.tenant('e2e-main', ['--max-running', '8']);
+  // Ten jobs polled at once stay under the rate limit (the client also honours Retry-After).
+  const tenant = await stack.tenant('e2e-main', ['--max-running', '8', '--rate-limit', '100000']);
   api = apiClient(stack.baseUrl, tenant.key);
   const endpoint = await api.createWebhookEndpoint({ url: `${receiver.url}/hooks` });
   receiver.trust(endpoint.secret);

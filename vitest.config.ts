@@ -16,6 +16,7 @@ export default defineConfig({
       '@pertouch/instructions': fileURLToPath(new URL('./libs/instructions/src/index.ts', import.meta.url)),
       '@pertouch/memory': fileURLToPath(new URL('./libs/memory/src/index.ts', import.meta.url)),
       '@pertouch/webhooks': fileURLToPath(new URL('./libs/webhooks/src/index.ts', import.meta.url)),
+      '@pertouch/diffusion': fileURLToPath(new URL('./libs/diffusion/src/index.ts', import.meta.url)),
     },
   },
   test: {

@@ -2,7 +2,8 @@
 // `npm run bench`: the embedded renderer's benchmarks (speed and memory, control
 // accuracy, locality), the segmenter's (speed, label accuracy, skylines) and the
 // platform's (gateway load, pipeline latency, batch throughput) and the scene memory's
-// (lookup latency on pgvector). Prints a summary and writes out/bench/results.json; the
+// (lookup latency on pgvector) and the diffusion engine's pipeline (per-step time on the
+// tiny generated models, the 12 MP full-resolution transfer). Prints a summary and writes out/bench/results.json; the
 // numbers in BENCHMARKS.md come from here. `npm run bench -- speed` runs one part.
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -57,6 +58,12 @@ if (want('memory')) {
   console.log('== memory (scene memory lookups: 100 000 scenes of one tenant, PostgreSQL + pgvector)');
   results.memory = JSON.parse(execFileSync(process.execPath, [path.join(here, 'bench/memory.mjs')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }));
   console.log(JSON.stringify(results.memory, null, 2));
+}
+if (want('diffusion')) {
+  console.log('== diffusion (libs/diffusion on the tiny generated models: per-step time; the 12.2 MP full-resolution transfer)');
+  const { runDiffusion } = await import('./bench/diffusion.mjs');
+  results.diffusion = await runDiffusion();
+  console.log(JSON.stringify(results.diffusion, null, 2));
 }
 const out = path.join(here, '..', 'out', 'bench');
 await mkdir(out, { recursive: true });

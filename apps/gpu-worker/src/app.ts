@@ -2,7 +2,7 @@ import { DEFAULT_CALIBRATION, type CalibrationTable } from '@pertouch/imaging';
 import { createObjectStore, type ObjectStore } from '@pertouch/storage';
 import type { Worker } from 'bullmq';
 import type { GpuWorkerConfig } from './config.js';
-import { EmbeddedRenderEngine } from './embedded-engine.js';
+import { configuredEngines } from './configured-engines.js';
 import { EngineRegistry, type RenderEngine } from './engine.js';
 import { RenderService } from './render-service.js';
 import { createRenderWorker, type Logger, type RenderQueueResult } from './worker.js';
@@ -23,7 +23,7 @@ export interface StartOptions {
   readonly log?: Logger;
   /** Default: the adapter config.storage names (closed with the worker). */
   readonly store?: ObjectStore;
-  /** Default: the embedded engine alone. An ONNX diffusion engine is added here once it exists. */
+  /** Default: configuredEngines — the embedded engine, and the diffusion engine when PERTOUCH_DIFFUSION_DIR holds a model set. */
   readonly engines?: readonly RenderEngine[];
   /** Default: the built-in calibration table. */
   readonly table?: CalibrationTable;
@@ -35,7 +35,7 @@ export function startGpuWorker(config: GpuWorkerConfig, options: StartOptions = 
   const table = options.table ?? DEFAULT_CALIBRATION;
   const owned = options.store ? undefined : createObjectStore(config.storage);
   const store = options.store ?? owned!;
-  const engines = new EngineRegistry(options.engines ?? [new EmbeddedRenderEngine({ table, threads: config.threads })]);
+  const engines = new EngineRegistry(options.engines ?? configuredEngines(config, { table, log }));
   const service = new RenderService({ store, engines, maxPixels: config.maxPixels, table, log });
   const worker = createRenderWorker({
     connection: { url: config.redisUrl },

@@ -21,6 +21,21 @@ export interface GpuWorkerConfig {
   readonly maxStalledCount: number;
   readonly shutdownTimeoutMs: number;
   readonly storage: StorageConfig;
+  /** The diffusion engine's settings; undefined when PERTOUCH_DIFFUSION_DIR is not set (README: Engines). */
+  readonly diffusion: DiffusionConfig | undefined;
+  /** Port of the /healthz + /readyz server; 0 = none. */
+  readonly healthPort: number;
+}
+
+export interface DiffusionConfig {
+  /** The model-set directory (libs/diffusion README: the model set). */
+  readonly dir: string;
+  readonly provider: 'auto' | 'cuda' | 'cpu';
+  readonly precision: 'auto' | 'fp32' | 'fp16';
+  readonly steps: number;
+  readonly seed: number;
+  /** CPU threads per ONNX session; undefined = onnxruntime's default. */
+  readonly threads: number | undefined;
 }
 
 /** The gpu-worker's own variables; the storage variables are libs/storage's (README: the whole table). */
@@ -35,6 +50,13 @@ export const ENV_SCHEMA = {
   PERTOUCH_MAX_PIXELS: envVar.int(DEFAULT_MAX_PIXELS, 1, 2 ** 31 - 1),
   PERTOUCH_THREADS: envVar.int(0, 0, 256),
   PERTOUCH_CALIBRATION: envVar.string(),
+  PERTOUCH_DIFFUSION_DIR: envVar.string(),
+  PERTOUCH_DIFFUSION_PROVIDER: envVar.oneOf(['auto', 'cuda', 'cpu'], 'auto'),
+  PERTOUCH_DIFFUSION_PRECISION: envVar.oneOf(['auto', 'fp32', 'fp16'], 'auto'),
+  PERTOUCH_DIFFUSION_STEPS: envVar.int(50, 1, 1000),
+  PERTOUCH_DIFFUSION_SEED: envVar.int(42, 0, 2 ** 31 - 1),
+  PERTOUCH_DIFFUSION_THREADS: envVar.int(0, 0, 256),
+  GPU_WORKER_HEALTH_PORT: envVar.int(0, 0, 65535),
 };
 
 /** Validates the environment; throws one ConfigError listing every bad variable (secrets never shown). */
@@ -64,5 +86,16 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     maxStalledCount: e.GPU_WORKER_MAX_STALLED_COUNT,
     shutdownTimeoutMs: e.GPU_WORKER_SHUTDOWN_TIMEOUT_MS,
     storage,
+    diffusion: e.PERTOUCH_DIFFUSION_DIR
+      ? {
+          dir: e.PERTOUCH_DIFFUSION_DIR,
+          provider: e.PERTOUCH_DIFFUSION_PROVIDER,
+          precision: e.PERTOUCH_DIFFUSION_PRECISION,
+          steps: e.PERTOUCH_DIFFUSION_STEPS,
+          seed: e.PERTOUCH_DIFFUSION_SEED,
+          threads: e.PERTOUCH_DIFFUSION_THREADS === 0 ? undefined : e.PERTOUCH_DIFFUSION_THREADS,
+        }
+      : undefined,
+    healthPort: e.GPU_WORKER_HEALTH_PORT,
   };
 }

@@ -1,16 +1,7 @@
-import { jobEventsChannel, type JobDoneEvent, type JobEvent, type JobStage } from '@pertouch/contracts';
+import { STAGE_PROGRESS, jobEventsChannel, type JobDoneEvent, type JobEvent } from '@pertouch/contracts';
 import type { JobRecord } from '@pertouch/db';
 
-/** Where a running job stands after entering each stage (JOB_STAGES order; `progress` only grows). */
-export const STAGE_PROGRESS: Readonly<Record<JobStage, number>> = {
-  queued: 0,
-  segment: 0.05,
-  analyse: 0.3,
-  plan: 0.45,
-  render: 0.5,
-  finalize: 0.95,
-  done: 1,
-};
+export { STAGE_PROGRESS };
 
 export function stageIndex(stage: string): number {
   const order = Object.keys(STAGE_PROGRESS);

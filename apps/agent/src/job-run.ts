@@ -11,6 +11,7 @@ import {
   formatExtension,
   objectKeys,
   pipelineJobIds,
+  renderProgress,
   jobObjectKeys,
   type AnalyseJob,
   type AnalyseResult,
@@ -139,7 +140,7 @@ export class JobRun {
     const savedReport = saved?.imageKey === outputKey ? RenderReportDocumentSchema.safeParse(saved.report) : undefined;
     if (savedReport?.success && (await store.exists(outputKey))) return { key: outputKey, report: savedReport.data };
 
-    if (n > 1) await this.roundProgress(n);
+    if (n > 1) await this.advanceProgress(renderProgress(0, n, this.options.maxRounds));
     const renderJob: RenderJob = {
       tenantId,
       jobId,
@@ -152,8 +153,11 @@ export class JobRun {
       engine: request.engine,
       outputKey,
       reportKey: objectKeys.roundReport(tenantId, imageId, jobId, n),
+      progress: { from: renderProgress(0, n, this.options.maxRounds), to: renderProgress(1, n, this.options.maxRounds) },
     };
     const result = RenderResultSchema.parse(await this.hop('render_failed', this.renderHop(RENDER_JOB_NAMES.render, pipelineJobIds.render(jobId, n), renderJob)));
+    // The renderer published progress up to the round's end: carry on from there.
+    await this.advanceProgress(renderProgress(1, n, this.options.maxRounds));
     const report = await this.readJson(result.reportKey, RenderReportDocumentSchema, 'render_failed');
     const verdict = verdictOf(report);
     await db.jobs.saveRound({ jobId, n, map: plan.map, report, imageKey: result.outputKey, verdict });
@@ -162,9 +166,8 @@ export class JobRun {
     return { key: result.outputKey, report };
   }
 
-  /** Progress through the render stage as rounds are added (between render's and finalize's shares). */
-  private async roundProgress(n: number): Promise<void> {
-    const progress = STAGE_PROGRESS.render + ((STAGE_PROGRESS.finalize - STAGE_PROGRESS.render) * (n - 1)) / Math.max(1, this.options.maxRounds);
+  /** Progress through the render stage (contracts' renderProgress: round n of maxRounds); it never goes back. */
+  private async advanceProgress(progress: number): Promise<void> {
     if (progress <= this.record.progress) return;
     await this.options.db.jobs.setProgress(this.tenantId, this.jobId, 'render', progress);
     this.record = { ...this.record, progress };

@@ -126,7 +126,10 @@ describe('agent pipeline (real Redis, Postgres, segmenter and renderer)', () => 
       const list = events.get(autoJob) ?? [];
       return list.some((e) => e.type === 'done') ? list : undefined;
     });
-    expect(seen.map((e) => `${e.type}:${e.stage}`)).toEqual([
+    // The agent's stage events, with the gpu-worker's own render progress between `progress:render` and the round.
+    const renderSteps = seen.filter((e, i) => e.type === 'progress' && e.stage === 'render' && i > seen.findIndex((x) => x.stage === 'render'));
+    expect(renderSteps.length).toBeGreaterThan(0);
+    expect(seen.filter((e) => !renderSteps.includes(e)).map((e) => `${e.type}:${e.stage}`)).toEqual([
       'state:queued',
       'progress:segment',
       'progress:analyse',
@@ -137,7 +140,7 @@ describe('agent pipeline (real Redis, Postgres, segmenter and renderer)', () => 
       'state:done',
       'done:done',
     ]);
-    expect(seen.map((e) => e.state)).toEqual([...Array(7).fill('running'), 'succeeded', 'succeeded']);
+    expect(seen.map((e) => e.state)).toEqual([...Array(seen.length - 2).fill('running'), 'succeeded', 'succeeded']);
     const progress = seen.map((e) => e.progress);
     expect([...progress].sort((a, b) => a - b)).toEqual(progress);
     expect(seen.find((e) => e.type === 'round')?.round).toBe(1);

@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis';
 import { DEFAULT_CALIBRATION, type CalibrationTable } from '@pertouch/imaging';
 import { createObjectStore, type ObjectStore } from '@pertouch/storage';
 import type { Worker } from 'bullmq';
@@ -37,6 +38,9 @@ export function startGpuWorker(config: GpuWorkerConfig, options: StartOptions = 
   const store = options.store ?? owned!;
   const engines = new EngineRegistry(options.engines ?? configuredEngines(config, { table, log }));
   const service = new RenderService({ store, engines, maxPixels: config.maxPixels, table, log });
+  // Job progress events for the gateway's SSE (advisory: offline Redis only drops them).
+  const publisher = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
+  publisher.on('error', () => {});
   const worker = createRenderWorker({
     connection: { url: config.redisUrl },
     prefix: config.queuePrefix,
@@ -46,6 +50,7 @@ export function startGpuWorker(config: GpuWorkerConfig, options: StartOptions = 
     maxStalledCount: config.maxStalledCount,
     service,
     log,
+    publisher,
   });
   let closing: Promise<void> | undefined;
   const close = (timeoutMs = config.shutdownTimeoutMs) =>
@@ -62,6 +67,7 @@ export function startGpuWorker(config: GpuWorkerConfig, options: StartOptions = 
       }
       await engines.close();
       await owned?.close();
+      publisher.disconnect();
     })());
   return { worker, service, engines, close };
 }

@@ -1,4 +1,4 @@
-import { AnalyseJobSchema, QUEUE_NAMES, RENDER_JOB_NAMES, RenderJobSchema, type AnalyseResult, type RenderResult } from '@pertouch/contracts';
+import { AnalyseJobSchema, QUEUE_NAMES, RENDER_JOB_NAMES, RenderJobSchema, jobEventsChannel, type AnalyseResult, type JobEvent, type RenderJob, type RenderResult } from '@pertouch/contracts';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { RenderJobError, unrecoverable } from './errors.js';
 import type { RenderService } from './render-service.js';
@@ -23,6 +23,8 @@ export interface RenderWorkerOptions {
   readonly maxStalledCount: number;
   readonly service: Pick<RenderService, 'analyse' | 'render'>;
   readonly log?: Logger;
+  /** Publishes job progress events (Redis pub/sub); without it none are published. */
+  readonly publisher?: { publish(channel: string, message: string): Promise<unknown> };
 }
 
 /** A zod schema, structurally (this app does not depend on zod itself). */
@@ -48,6 +50,8 @@ export async function processRenderQueueJob(
   service: Pick<RenderService, 'analyse' | 'render'>,
   job: Pick<Job, 'name' | 'data' | 'updateProgress'>,
   signal?: AbortSignal,
+  /** Job progress events for the client (the round's slice of its progress; see RenderJob.progress). */
+  publishProgress?: (job: RenderJob, fraction: number) => void,
 ): Promise<RenderQueueResult> {
   try {
     switch (job.name) {
@@ -55,8 +59,12 @@ export async function processRenderQueueJob(
         return await service.analyse(parsed(AnalyseJobSchema, job.data));
       case RENDER_JOB_NAMES.render: {
         // Progress is advisory: a Redis hiccup while reporting it must not fail the render.
-        const onProgress = (fraction: number) => void job.updateProgress(Math.round(fraction * 100)).catch(() => {});
-        return await service.render(parsed(RenderJobSchema, job.data), { signal, onProgress });
+        const data = parsed(RenderJobSchema, job.data);
+        const onProgress = (fraction: number) => {
+          void job.updateProgress(Math.round(fraction * 100)).catch(() => {});
+          publishProgress?.(data, fraction);
+        };
+        return await service.render(data, { signal, onProgress });
       }
       default:
         throw new RenderJobError('invalid_payload', `unknown job name ${JSON.stringify(job.name)} (expected ${Object.values(RENDER_JOB_NAMES).join(' or ')})`);
@@ -94,7 +102,9 @@ function jobFields(job: Job | undefined): Record<string, unknown> {
  */
 export function createRenderWorker(options: RenderWorkerOptions): Worker<unknown, RenderQueueResult> {
   const log = options.log ?? (() => {});
-  const worker = new Worker<unknown, RenderQueueResult>(QUEUE_NAMES.render, (job, _token, signal) => processRenderQueueJob(options.service, job, signal), {
+  const publisher = options.publisher;
+  const publishProgress = publisher ? progressPublisher(publisher, options.prefix) : undefined;
+  const worker = new Worker<unknown, RenderQueueResult>(QUEUE_NAMES.render, (job, _token, signal) => processRenderQueueJob(options.service, job, signal, publishProgress), {
     connection: options.connection,
     prefix: options.prefix,
     concurrency: options.concurrency,
@@ -114,4 +124,24 @@ export function createRenderWorker(options: RenderWorkerOptions): Worker<unknown
   // Without an 'error' listener a Redis hiccup would crash the process.
   worker.on('error', (error) => log({ event: 'worker.error', error: error.message }));
   return worker;
+}
+
+/**
+ * Publishes a round's progress as job events (what the gateway relays over SSE): the
+ * round's slice of the job's progress (RenderJob.progress), one event per whole percent
+ * of the job — per step for the diffusion engine. Advisory: a failed publish is ignored.
+ */
+export function progressPublisher(redis: { publish(channel: string, message: string): Promise<unknown> }, prefix: string): (job: RenderJob, fraction: number) => void {
+  const last = new Map<string, number>();
+  return (job, fraction) => {
+    if (!job.progress) return;
+    const { from, to } = job.progress;
+    const progress = Math.round((from + (to - from) * Math.min(1, Math.max(0, fraction))) * 1000) / 1000;
+    const key = `${job.jobId}:${job.round}`;
+    if (progress <= (last.get(key) ?? -1)) return;
+    last.set(key, progress);
+    if (fraction >= 1) last.delete(key);
+    const event: JobEvent = { type: 'progress', jobId: job.jobId, state: 'running', stage: 'render', progress, round: job.round, at: new Date().toISOString() };
+    redis.publish(jobEventsChannel(prefix, job.jobId), JSON.stringify(event)).catch(() => {});
+  };
 }

@@ -108,6 +108,30 @@ export const JobEventSchema = z.object({
 });
 export type JobEvent = z.infer<typeof JobEventSchema>;
 
+/**
+ * Where a running job stands after entering each stage (JOB_STAGES order; `progress`
+ * only grows). Within `render` the renderer reports its own fraction (per diffusion
+ * step) between `render` and `finalize`.
+ */
+export const STAGE_PROGRESS: Readonly<Record<JobStage, number>> = {
+  queued: 0,
+  segment: 0.05,
+  analyse: 0.3,
+  plan: 0.45,
+  render: 0.5,
+  finalize: 0.95,
+  done: 1,
+};
+
+/** Overall progress of a job whose render (round `round` of at most `rounds`) is `fraction` done. */
+export function renderProgress(fraction: number, round = 1, rounds = 1): number {
+  const span = STAGE_PROGRESS.finalize - STAGE_PROGRESS.render;
+  const f = Math.min(1, Math.max(0, fraction));
+  // Later rounds continue from where the earlier ones ended, so progress never goes back.
+  const done = Math.min(rounds, Math.max(1, round)) - 1 + f;
+  return STAGE_PROGRESS.render + (span * done) / Math.max(1, rounds);
+}
+
 /** The Redis pub/sub channel job events are published on (workers publish, the gateway relays as SSE). */
 export function jobEventsChannel(queuePrefix: string, jobId: string): string {
   // Under the deployment's queue prefix, so stacks sharing one Redis never hear each other.

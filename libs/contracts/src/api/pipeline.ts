@@ -86,6 +86,12 @@ export const RenderJobSchema = z.strictObject({
   engine: RenderEngineSchema.default('embedded'),
   outputKey: Key,
   reportKey: Key,
+  /**
+   * The slice of the job's overall progress this round covers: the renderer publishes
+   * `progress` job events from `from` to `to` as it works (per diffusion step), on the
+   * job's event channel. Absent: it publishes none.
+   */
+  progress: z.strictObject({ from: z.number().min(0).max(1), to: z.number().min(0).max(1) }).optional(),
 });
 export type RenderJob = z.infer<typeof RenderJobSchema>;
 export const RenderResultSchema = z.object({

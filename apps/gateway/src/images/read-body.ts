@@ -13,6 +13,37 @@ export function payloadTooLarge(maxBytes: number): ApiProblem {
   });
 }
 
+/** Past this many bytes an oversize body is not read to its end: the connection is cut after the 413. */
+export const DISCARD_LIMIT_BYTES = 256 * 1024 * 1024;
+
+/**
+ * Reads (and drops) the rest of a body the server refuses, up to `limit` bytes, so the
+ * client — still sending — can read the 413: closing the socket under a client that is
+ * writing makes most HTTP clients (fetch/undici, curl) report a reset, not the answer.
+ */
+export function discardBody(req: IncomingMessage, limit = DISCARD_LIMIT_BYTES): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let seen = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', done);
+      req.off('close', done);
+      req.off('error', done);
+      resolve();
+    };
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) done();
+    };
+    if (req.complete) return resolve();
+    req.on('data', onData);
+    req.on('end', done);
+    req.on('close', done);
+    req.on('error', done);
+    req.resume();
+  });
+}
+
 export function readBodyLimited(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
@@ -27,9 +58,8 @@ export function readBodyLimited(req: IncomingMessage, maxBytes: number): Promise
       req.off('close', onClose);
       if (error) {
         chunks.length = 0;
-        // Keep reading so the socket drains and the 413 can be delivered; bytes go nowhere.
-        req.resume();
-        reject(error);
+        // Read the rest (bytes go nowhere) so the 413 reaches a client that is still sending.
+        discardBody(req).then(() => reject(error), () => reject(error));
       } else {
         resolve(Buffer.concat(chunks, size));
       }

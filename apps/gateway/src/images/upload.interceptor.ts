@@ -12,7 +12,7 @@ import type { GatewaySettings } from '../config.js';
 import { problem } from '../http/problem.js';
 import type { GatewayRequest } from '../http/request.js';
 import { SETTINGS } from '../tokens.js';
-import { payloadTooLarge, readBodyLimited } from './read-body.js';
+import { discardBody, payloadTooLarge, readBodyLimited } from './read-body.js';
 
 /** Room for multipart boundaries and part headers around a file of the maximum size. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -35,11 +35,17 @@ export class UploadInterceptor implements NestInterceptor {
     const max = this.settings.maxUploadBytes;
     const declared = Number(req.headers['content-length'] ?? Number.NaN);
     if (!isMultipart(req)) {
-      if (declared > max) throw payloadTooLarge(max);
+      if (declared > max) {
+        await discardBody(req);
+        throw payloadTooLarge(max);
+      }
       req.upload = await readBodyLimited(req, max);
       return next.handle();
     }
-    if (declared > max + MULTIPART_OVERHEAD_BYTES) throw payloadTooLarge(max);
+    if (declared > max + MULTIPART_OVERHEAD_BYTES) {
+      await discardBody(req);
+      throw payloadTooLarge(max);
+    }
     return this.multipart.intercept(context, {
       handle: () => {
         if (!req.file) throw problem('validation_failed', 'a multipart upload needs one file field named "file"');

@@ -7,6 +7,8 @@
  * - pipeline: a 1 MP `auto` job end to end, one at a time: p50/p99 latency, and the part
  *   spent outside segment/analyse/render (queues + orchestration; target ≤ 50 ms/job):
  *   creation → finish minus the processing time of the job's BullMQ hops;
+ * - agent: instruction jobs — weak ("optimize" from a user's memory) and strong with
+ *   rethinking ("brighten the sky a little") — p50/p99 end to end;
  * - batch: 200 photos (0.5 MP… see BATCH_MP) through `POST /v1/batches`, images/min with
  *   1 and 2 gpu-worker processes.
  *
@@ -20,7 +22,8 @@ import { startScratchStack } from '../stack/scratch.mjs';
 import { testPhotos } from '../../tests/e2e/photos.mjs';
 import { percentile } from './common.mjs';
 
-const parts = (process.env.PLATFORM_BENCH_PARTS ?? 'gateway,pipeline,batch').split(',');
+const parts = (process.env.PLATFORM_BENCH_PARTS ?? 'gateway,pipeline,agent,batch').split(',');
+const AGENT_JOBS = Number(process.env.AGENT_JOBS ?? 12);
 const PIPELINE_JOBS = Number(process.env.PIPELINE_JOBS ?? 30);
 const BATCH_SIZE = Number(process.env.BATCH_SIZE ?? 200);
 const BATCH_MP = Number(process.env.BATCH_MP ?? 1);
@@ -135,8 +138,52 @@ async function benchBatch(renderWorkers) {
   });
 }
 
+/**
+ * Instruction jobs on 1 MP photos, one at a time: a weak job ("optimize" for a user with
+ * confirmed looks in memory) and a strong job with rethinking ("brighten the sky a
+ * little": judged, revised, up to 3 rounds). Latency = creation → finish.
+ */
+async function benchAgent() {
+  return withStack({}, async (_stack, _key, api) => {
+    const images = [];
+    for (const photo of await testPhotos(AGENT_JOBS + 6, 1)) images.push(await api.uploadImage(photo.bytes));
+    // The strong instruction needs a sky: the samples that have one.
+    const skies = [];
+    for (const photo of await testPhotos(AGENT_JOBS, 1, /^(aitzgorri|picosdeeuropa|sunset|Bridge)_/)) skies.push(await api.uploadImage(photo.bytes));
+    // Teach one user a look: six accepted jobs.
+    for (const image of images.slice(0, 6)) {
+      const job = await api.waitForJob((await api.createJob({ imageId: image.id, map: { global: { temperature: 0.3, brightness: 0.1 } }, userId: 'bench-user' })).id);
+      await api.request('POST', `/v1/jobs/${job.id}/feedback`, { body: { accepted: true } });
+    }
+    const run = async (spec) => {
+      const created = await api.createJob(spec);
+      const job = await api.waitForJob(created.id, { intervalMs: 5 });
+      if (job.state !== 'succeeded') throw new Error(`agent bench job ${job.id}: ${job.state} ${job.error?.code} ${job.error?.message}`);
+      return { ms: Date.parse(job.finishedAt) - Date.parse(job.createdAt), rounds: job.rounds.length };
+    };
+    const weak = [];
+    const strong = [];
+    for (let i = 0; i < AGENT_JOBS; i++) {
+      weak.push(await run({ imageId: images[6 + i].id, instruction: 'optimize', userId: 'bench-user' }));
+      strong.push(await run({ imageId: skies[i].id, instruction: 'brighten the sky a little' }).catch((error) => ({ error: error.message })));
+    }
+    const stats = (rows) => {
+      const ok = rows.filter((r) => r.ms !== undefined);
+      return {
+        jobs: ok.length,
+        failed: rows.length - ok.length,
+        p50Ms: percentile(ok.map((r) => r.ms), 50),
+        p99Ms: percentile(ok.map((r) => r.ms), 99),
+        meanRounds: round1(ok.reduce((a, r) => a + r.rounds, 0) / Math.max(1, ok.length)),
+      };
+    };
+    return { megapixels: 1, weak: stats(weak), strong: stats(strong), strongFailures: strong.filter((r) => r.error).map((r) => r.error) };
+  });
+}
+
 const results = {};
 if (parts.includes('gateway')) results.gateway = await benchGateway();
 if (parts.includes('pipeline')) results.pipeline = await benchPipeline();
+if (parts.includes('agent')) results.agent = await benchAgent();
 if (parts.includes('batch')) results.batch = [await benchBatch(1), await benchBatch(2)];
 console.log(JSON.stringify(results, null, 2));

@@ -6,9 +6,12 @@ import { ROOT } from '../../scripts/stack/launcher.mjs';
 
 const SAMPLES = path.join(ROOT, 'samples');
 
-/** `count` JPEGs of about `megapixels` MP, cycling through the sample photos (variant n is mirrored / re-encoded). */
-export async function testPhotos(count, megapixels = 1) {
-  const names = (await readdir(SAMPLES)).filter((n) => /_by_.*\.jpg$/.test(n)).sort();
+/**
+ * `count` JPEGs of about `megapixels` MP, cycling through the sample photos (variant n is
+ * mirrored / re-encoded); `only` keeps the samples whose name matches it.
+ */
+export async function testPhotos(count, megapixels = 1, only = /./) {
+  const names = (await readdir(SAMPLES)).filter((n) => /_by_.*\.jpg$/.test(n) && only.test(n)).sort();
   const photos = [];
   for (let i = 0; i < count; i++) {
     const name = names[i % names.length];

@@ -117,12 +117,16 @@ describe('strong instructions (judged, revised, every round kept)', () => {
     const sky = regionOf(brighter, report, 'sky');
     for (const a of ['colorfulness', 'contrast', 'temperature'] as const) expect(sky.target[a]).toBe(sky.asShot[a]);
     expectRestUnchanged(report);
-    // The plan (the parse) and the scene (for feedback) are stored next to the rounds.
+    // The plan (the parse) is stored next to the rounds; the scene (for feedback) only for a job with a user.
     const plan = JSON.parse((await pipeline.store.get(jobObjectKeys.plan(t.id, imageId, brighter.job.id))).toString()) as { parser: string; edits: unknown[] };
     expect(plan).toMatchObject({ parser: 'rules', edits: [{ region: 'sky', attribute: 'brightness', delta: 0.1 }] });
-    const scene = JobSceneDocumentSchema.parse(JSON.parse((await pipeline.store.get(jobObjectKeys.scene(t.id, imageId, brighter.job.id))).toString()));
-    expect(scene).toMatchObject({ jobId: brighter.job.id, round: round.n, scene: { kind: 'embedded-v1' } });
-    expect(scene.confirmed.labels.sky.brightness).toBeCloseTo(sky.target.brightness, 3);
+    expect(await pipeline.store.exists(jobObjectKeys.scene(t.id, imageId, brighter.job.id))).toBe(false);
+    const mine = await run(t, imageId, { instruction: 'brighten the sky a little', output: { format: 'png', quality: 90 } }, 'ana');
+    expect(mine.job.state).toBe('succeeded');
+    const mineResult = resultRound(mine);
+    const scene = JobSceneDocumentSchema.parse(JSON.parse((await pipeline.store.get(jobObjectKeys.scene(t.id, imageId, mine.job.id))).toString()));
+    expect(scene).toMatchObject({ jobId: mine.job.id, round: mineResult.round.n, scene: { kind: 'embedded-v1' } });
+    expect(scene.confirmed.labels.sky.brightness).toBeCloseTo(regionOf(mine, mineResult.report, 'sky').target.brightness, 3);
   });
 
   it('"make the sky much darker": −0.4 within the band', async () => {

@@ -89,7 +89,8 @@ export class JobRun {
     const result = 'design' in plan ? await this.strongRounds(plan.design, analysis, source) : { n: 1, map: plan.map, targets: plan.targets, ...(await this.renderRound(1, source, plan, () => null)) };
 
     await this.enter('finalize');
-    if (analysis.scene) await this.writeScene(sceneDocument(this.jobId, analysis.scene, document, analysis, result));
+    // Only a job with a user can be confirmed (feedback needs its userId): only then is its scene kept.
+    if (analysis.scene && this.record.userId !== null) await this.writeScene(sceneDocument(this.jobId, analysis.scene, document, analysis, result));
     return this.finalize(result);
   }
 
@@ -213,15 +214,17 @@ export class JobRun {
     // check or publish — a resumed job walks through its finished stages without a query
     // each (cancellation is seen at the next stage that does work).
     if (stageIndex(stage) < stageIndex(this.record.stage)) return;
-    const current = await this.options.db.jobs.get(this.tenantId, this.jobId);
-    if (current?.state !== 'running') throw new JobStopped(current);
-    if (stageIndex(stage) <= stageIndex(current.stage)) {
-      this.record = current;
+    const { db } = this.options;
+    // A new stage: one statement moves a running job on and says whether it still runs
+    // (a cancelled job is left alone and stops below).
+    if (stageIndex(stage) > stageIndex(this.record.stage) && (await db.jobs.setProgress(this.tenantId, this.jobId, stage, STAGE_PROGRESS[stage]))) {
+      this.record = { ...this.record, stage, progress: STAGE_PROGRESS[stage] };
+      await this.outcomes.publish(jobEvent('progress', this.record));
       return;
     }
-    await this.options.db.jobs.setProgress(this.tenantId, this.jobId, stage, STAGE_PROGRESS[stage]);
-    this.record = { ...current, stage, progress: STAGE_PROGRESS[stage] };
-    await this.outcomes.publish(jobEvent('progress', this.record));
+    const current = await db.jobs.get(this.tenantId, this.jobId);
+    if (current?.state !== 'running') throw new JobStopped(current);
+    this.record = current;
   }
 
   private async hop(stageCode: 'segmentation_failed' | 'render_failed', hop: Hop): Promise<unknown> {

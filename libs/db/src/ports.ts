@@ -187,8 +187,8 @@ export interface JobRepository {
   start(tenantId: string, id: string, maxRunning: number): Promise<StartJobOutcome>;
   /** Atomic compare-and-set: only from one of `from` (and only along JOB_TRANSITIONS); undefined when the job was elsewhere. */
   transition(tenantId: string, id: string, from: readonly JobState[], to: JobState, patch?: JobPatch): Promise<JobRecord | undefined>;
-  /** Stage and progress of a running job (no-op otherwise). */
-  setProgress(tenantId: string, id: string, stage: string, progress: number): Promise<void>;
+  /** Stage and progress of a running job; false (and nothing written) when it is not running. */
+  setProgress(tenantId: string, id: string, stage: string, progress: number): Promise<boolean>;
   /** Insert or replace round n (idempotent per job and round). */
   saveRound(round: Omit<JobRoundRecord, 'createdAt'>): Promise<JobRoundRecord>;
   /** Rounds in order of n. With `tenantId`, none unless the job is that tenant's (defence in depth for callers that did not load the job first). */

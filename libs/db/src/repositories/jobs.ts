@@ -64,13 +64,14 @@ export class PostgresJobRepository implements JobRepository {
     return rows[0] && toJob(rows[0]);
   }
 
-  async setProgress(tenantId: string, id: string, stage: string, progress: number): Promise<void> {
-    await this.pool.query(`UPDATE jobs SET stage = $3, progress = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = 'running'`, [
+  async setProgress(tenantId: string, id: string, stage: string, progress: number): Promise<boolean> {
+    const { rowCount } = await this.pool.query(`UPDATE jobs SET stage = $3, progress = $4, updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = 'running'`, [
       tenantId,
       id,
       stage,
       clampProgress(progress),
     ]);
+    return rowCount === 1;
   }
 
   async saveRound(round: Omit<JobRoundRecord, 'createdAt'>): Promise<JobRoundRecord> {

@@ -62,7 +62,11 @@ export class JobRun {
   ) {
     this.tenantId = record.tenantId;
     this.jobId = record.id;
+    this.deliveryStage = record.stage;
   }
+
+  /** The stage the job was at when this delivery began. */
+  private readonly deliveryStage: string;
 
   async pipeline(): Promise<AgentOutcome> {
     const { db } = this.options;
@@ -137,9 +141,12 @@ export class JobRun {
     const { request, imageKey, labelsKey } = source;
     const imageId = this.record.imageId;
     const outputKey = objectKeys.round(tenantId, imageId, jobId, n, formatExtension(request.output.format));
-    const saved = (await db.jobs.rounds(jobId)).find((r) => r.n === n);
-    const savedReport = saved?.imageKey === outputKey ? RenderReportDocumentSchema.safeParse(saved.report) : undefined;
-    if (savedReport?.success && (await store.exists(outputKey))) return { key: outputKey, report: savedReport.data };
+    // Only a delivery that began at or past `render` can find this round already saved.
+    if (stageIndex(this.deliveryStage) >= stageIndex('render')) {
+      const saved = (await db.jobs.rounds(jobId)).find((r) => r.n === n);
+      const savedReport = saved?.imageKey === outputKey ? RenderReportDocumentSchema.safeParse(saved.report) : undefined;
+      if (savedReport?.success && (await store.exists(outputKey))) return { key: outputKey, report: savedReport.data };
+    }
 
     if (n > 1) await this.advanceProgress(renderProgress(0, n, this.options.maxRounds));
     const renderJob: RenderJob = {

@@ -1,5 +1,5 @@
 import { AgentJobSchema, TERMINAL_JOB_STATES, formatProblem, type QueueJobOptions } from '@pertouch/contracts';
-import type { Database } from '@pertouch/db';
+import type { Database, StartJobOutcome } from '@pertouch/db';
 import type { InstructionParser } from '@pertouch/instructions';
 import type { ObjectStore } from '@pertouch/storage';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type Queue } from 'bullmq';
@@ -75,14 +75,27 @@ export class Orchestrator {
     return (await this.outcomes.fail(parsed.data.tenantId, parsed.data.jobId, 'internal_error', `the pipeline gave up: ${reason}`)) !== undefined;
   }
 
+  /**
+   * A job already running is resumed with one read (the agent job comes back after each
+   * hop: a tenant lookup and the start transaction every time would be most of the
+   * orchestration's cost); a queued one starts under the tenant's concurrency limit.
+   */
+  private async start(tenantId: string, jobId: string): Promise<StartJobOutcome | undefined> {
+    const { db } = this.options;
+    const current = await db.jobs.get(tenantId, jobId);
+    if (current?.state === 'running') return { kind: 'resumed', job: current };
+    const tenant = await db.tenants.get(tenantId);
+    if (!tenant) return undefined;
+    return db.jobs.start(tenantId, jobId, tenant.maxRunningJobs);
+  }
+
   async run(job: Job, token: string): Promise<AgentOutcome> {
     const parsed = AgentJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(formatProblem('invalid_payload', parsed.error.issues.map((i) => i.message).join('; ')));
     const { tenantId, jobId } = parsed.data;
-    const { db, notifier } = this.options;
-    const tenant = await db.tenants.get(tenantId);
-    if (!tenant) return { outcome: 'gone' };
-    const start = await db.jobs.start(tenantId, jobId, tenant.maxRunningJobs);
+    const { notifier } = this.options;
+    const start = await this.start(tenantId, jobId);
+    if (!start) return { outcome: 'gone' };
     if (start.kind === 'busy') {
       await job.moveToDelayed(Date.now() + Math.round((this.options.busyDelayMs ?? defaultBusyDelay)()), token);
       throw new DelayedError();

@@ -18,3 +18,15 @@ export { VLM_ENV, vlmConfigFromEnv, chatCompletionsUrl, type VlmConfig } from '.
 export { createVlmParser, interpretAnswer, type VlmParserOptions } from './vlm/engine.js';
 export { VlmFailure, type VlmFailureReason } from './vlm/client.js';
 export { SYSTEM_PROMPT, chatRequestBody } from './vlm/prompt.js';
+export { createVlmJudge, interpretJudgeAnswer, type VlmJudge, type VlmJudgeOptions } from './vlm/judge.js';
+export {
+  JudgeAnswerSchema,
+  judgeAnswerJsonSchema,
+  judgeRequestBody,
+  describeEdit,
+  JUDGE_SYSTEM_PROMPT,
+  JUDGE_RESPONSE_FORMAT_NAME,
+  type JudgeAnswer,
+  type JudgeImage,
+  type JudgeRequest,
+} from './vlm/judge-prompt.js';

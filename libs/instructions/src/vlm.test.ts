@@ -267,7 +267,9 @@ describe('configuration', () => {
       apiKey: undefined,
       timeoutMs: 30_000,
       retries: 2,
+      judge: true,
     });
+    expect(vlmConfigFromEnv({ PERTOUCH_VLM_URL: 'http://x/v1', PERTOUCH_VLM_MODEL: 'm', PERTOUCH_VLM_JUDGE: 'no' })?.judge).toBe(false);
     expect(chatCompletionsUrl('https://api.example.com/v1/chat/completions')).toBe('https://api.example.com/v1/chat/completions');
   });
 
@@ -277,6 +279,7 @@ describe('configuration', () => {
     [{ PERTOUCH_VLM_URL: 'ftp://x', PERTOUCH_VLM_MODEL: 'm' }, /PERTOUCH_VLM_URL: must be a http or https URL/],
     [{ PERTOUCH_VLM_URL: 'http://x', PERTOUCH_VLM_MODEL: 'm', PERTOUCH_VLM_TIMEOUT_MS: 'soon' }, /PERTOUCH_VLM_TIMEOUT_MS/],
     [{ PERTOUCH_VLM_URL: 'http://x', PERTOUCH_VLM_MODEL: 'm', PERTOUCH_VLM_RETRIES: '99' }, /PERTOUCH_VLM_RETRIES: must be at most 10/],
+    [{ PERTOUCH_VLM_URL: 'http://x', PERTOUCH_VLM_MODEL: 'm', PERTOUCH_VLM_JUDGE: 'maybe' }, /PERTOUCH_VLM_JUDGE: must be true or false/],
   ])('rejects a bad configuration %#', (env, message) => {
     expect(() => createInstructionParser(env)).toThrow(EnvConfigError);
     expect(() => createInstructionParser(env)).toThrow(message);

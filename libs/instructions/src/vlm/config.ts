@@ -14,6 +14,11 @@ export interface VlmConfig {
   readonly timeoutMs: number;
   /** Further attempts after the first on timeouts, network errors, 408/429/5xx. */
   readonly retries: number;
+  /**
+   * Whether the agent also asks the VLM to judge each rendered round from before/after
+   * previews (createVlmJudge); the embedded judge stays the fallback either way.
+   */
+  readonly judge: boolean;
 }
 
 export const VLM_ENV = {
@@ -23,6 +28,8 @@ export const VLM_ENV = {
   PERTOUCH_VLM_API_KEY: envVar.string(),
   PERTOUCH_VLM_TIMEOUT_MS: envVar.int(30_000, 100, 600_000),
   PERTOUCH_VLM_RETRIES: envVar.int(2, 0, 10),
+  /** true/false/1/0/yes/no; only meaningful with PERTOUCH_VLM_URL. */
+  PERTOUCH_VLM_JUDGE: envVar.bool(true),
 };
 
 /** A base URL gets "/chat/completions" appended; a full endpoint URL is kept. */
@@ -50,5 +57,6 @@ export function vlmConfigFromEnv(env: Readonly<Record<string, string | undefined
     apiKey: values.PERTOUCH_VLM_API_KEY,
     timeoutMs: values.PERTOUCH_VLM_TIMEOUT_MS,
     retries: values.PERTOUCH_VLM_RETRIES,
+    judge: values.PERTOUCH_VLM_JUDGE,
   };
 }

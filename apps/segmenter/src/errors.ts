@@ -1,11 +1,14 @@
 import { formatProblem, type Problem, type SegmentErrorCode } from '@pertouch/contracts';
 import type { ImageIoError } from '@pertouch/image-io';
 
+/** The segmenter's codes: libs/contracts' SEGMENT_ERROR_CODES (a `merge` job adds `empty_mask` and `too_many_regions`). */
+export type SegmenterErrorCode = SegmentErrorCode;
+
 /** A failure caused by the job's input; never worth retrying. */
 export class SegmenterError extends Error {
   override readonly name = 'SegmenterError';
   constructor(
-    readonly code: SegmentErrorCode,
+    readonly code: SegmenterErrorCode,
     message: string,
   ) {
     super(message);
@@ -41,7 +44,7 @@ const SEGMENTATION_CODES: ReadonlySet<string> = new Set([
  * engine (matched by shape, so a second copy of @pertouch/segmentation still counts).
  * Undefined for everything else (I/O, bugs): those are retried.
  */
-export function problemOf(error: unknown): Problem<SegmentErrorCode> | undefined {
+export function problemOf(error: unknown): Problem<SegmenterErrorCode> | undefined {
   if (error instanceof SegmenterError) return { code: error.code, message: error.message };
   if (error instanceof Error && error.name === 'SegmentationError') {
     const code = (error as Error & { code?: unknown }).code;

@@ -10,6 +10,10 @@ describe('keys', () => {
     expect(keys.labels).toBe(`tenants/acme/segmentations/embedded/1/${hash}/labels.png`);
     expect(keys.mask({ kind: 'label', word: 'sky' })).toMatch(new RegExp(`^tenants/acme/segmentations/embedded/1/${hash}/masks/[0-9a-f]{32}\\.png$`));
     expect(engineId({ name: 'embedded', version: '1' })).toBe('embedded@1');
+    const merged = keys.merged({ kind: 'label', word: 'sky' }, 'boat');
+    expect(merged.labels).toMatch(new RegExp(`^tenants/acme/segmentations/embedded/1/${hash}/merged/[0-9a-f]{32}/labels\\.png$`));
+    expect(merged.segmentation).toBe(merged.labels.replace(/labels\.png$/, 'segmentation.json'));
+    expect(keys.merged({ kind: 'label', word: 'sky' }, 'ship').labels).not.toBe(merged.labels);
   });
 
   it('keeps odd engine names and versions inside one clean path segment', () => {

@@ -34,6 +34,8 @@ export interface SegmentationKeys {
   readonly segmentation: string;
   readonly labels: string;
   mask(prompt: SegmentPrompt): string;
+  /** The automatic segmentation (or the merge at `onto`) with a prompt's mask merged in as region `label`. */
+  merged(prompt: SegmentPrompt, label: string, onto?: string): { readonly labels: string; readonly segmentation: string };
 }
 
 /**
@@ -42,6 +44,12 @@ export interface SegmentationKeys {
  *     tenants/{tenantId}/segmentations/{engine}/{version}/{sha256}/segmentation.json
  *                                                                 /labels.png
  *                                                                 /masks/{promptHash}.png
+ *                                                                 /merged/{mergeHash}/labels.png
+ *                                                                 /merged/{mergeHash}/segmentation.json
+ *
+ * (mergeHash: sha256 of the canonical prompt, the label and the merge it builds on (if
+ * any) together, so the same box merged under two names, or onto two bases, gives two
+ * entries.)
  *
  * (engine name and version reduced to [A-Za-z0-9._-], other characters as '_': S3 keys
  * stay free of characters that need URL-encoding.)
@@ -59,5 +67,12 @@ export function segmentationKeys(tenantId: string, engine: { readonly name: stri
     segmentation: `${base}segmentation.json`,
     labels: `${base}labels.png`,
     mask: (prompt) => `${base}masks/${sha256Hex(canonicalPrompt(prompt)).slice(0, 32)}.png`,
+    merged: (prompt, label, onto) => {
+      // A JSON array keeps prompt, label and base apart (no concatenation collisions); the
+      // automatic base adds nothing, so its keys are those of a merge without `onto`.
+      const parts = onto === undefined ? [canonicalPrompt(prompt), label] : [canonicalPrompt(prompt), label, onto];
+      const dir = `${base}merged/${sha256Hex(JSON.stringify(parts)).slice(0, 32)}/`;
+      return { labels: `${dir}labels.png`, segmentation: `${dir}segmentation.json` };
+    },
   };
 }

@@ -128,6 +128,25 @@ describe('segment worker (real Redis + s3rver)', () => {
     expect(logs).toContainEqual(expect.objectContaining({ event: 'job.completed', jobId: job.id, tenantId: 'acme', imageId: 'one-jpg', cached: false }));
   });
 
+  it('a merge job returns the merged keys, decodable like the labels; an empty mask fails empty_mask at once', async () => {
+    const { queue, logs } = await harness();
+    const data = await upload('acme', 'merge.jpg', await photo(12, 8, 30));
+    const job = await settled(await add(queue, { ...data, prompt: { kind: 'box', box: { x0: 1, y0: 1, x1: 4, y1: 3 } }, merge: { label: 'boat' } }));
+    expect(job.failedReason).toBeFalsy();
+    const result = SegmentResultSchema.parse(job.returnvalue);
+    expect(result.merged?.regionId).toBe(2);
+    const labels = await decodeGreyPng(await store.get(result.merged!.labelsKey));
+    expect(Array.from(labels.data.slice(12, 24))).toEqual([0, 2, 2, 2, 0, 0, 1, 1, 1, 1, 1, 1]);
+    const doc = SegmentationDocumentSchema.parse(JSON.parse((await store.get(result.merged!.segmentationKey)).toString()));
+    expect(doc.regions.find((r) => r.id === 2)).toMatchObject({ label: 'boat', area: 6 });
+    expect(logs).toContainEqual(expect.objectContaining({ event: 'job.completed', mergedKey: result.merged!.segmentationKey }));
+
+    const empty = await settled(await add(queue, { ...data, prompt: { kind: 'points', points: [{ x: 1, y: 1, positive: false }] }, merge: { label: 'boat' } }));
+    expect(await empty.getState()).toBe('failed');
+    expect(parseProblem(empty.failedReason)?.code).toBe('empty_mask');
+    expect(empty.attemptsMade).toBe(1);
+  });
+
   it('answers a second identical job from the cache without calling the engine', async () => {
     const { queue, engine } = await harness();
     const data = await upload('acme', 'twice.jpg', await photo(10, 10, 20));
@@ -239,6 +258,7 @@ describe('processSegmentJob', () => {
       [{ tenantId: 'acme' }, 'invalid_payload'],
       [null, 'invalid_payload'],
       [{ tenantId: 'acme', imageId: 'x', imageKey: 'tenants/acme/x.jpg' }, 'image_not_found'],
+      [{ tenantId: 'acme', imageId: 'x', imageKey: 'tenants/acme/x.jpg', merge: { label: 'boat' } }, 'invalid_payload'],
     ] as const) {
       const error = await processSegmentJob(service, payload).catch((e: unknown) => e as Error);
       expect(error).toBeInstanceOf(Error);

@@ -78,7 +78,7 @@ export function createSegmentWorker(options: SegmentWorkerOptions): Worker<unkno
     lockDuration: options.lockDurationMs ?? 120_000,
   });
   worker.on('completed', (job, result) => {
-    log({ event: 'job.completed', ...jobFields(job), cached: result.cached, engine: result.engine, segmentationKey: result.segmentationKey, maskKey: result.maskKey });
+    log({ event: 'job.completed', ...jobFields(job), cached: result.cached, engine: result.engine, segmentationKey: result.segmentationKey, maskKey: result.maskKey, mergedKey: result.merged?.segmentationKey });
   });
   worker.on('failed', (job, error) => {
     const code = (error as Error & { code?: unknown }).code;

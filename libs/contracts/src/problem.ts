@@ -23,6 +23,10 @@ export const SEGMENT_ERROR_CODES = [
   'unknown_label',
   'model_unavailable',
   'model_invalid',
+  /** A `merge` job's prompt selected no pixel: there is no object to merge. */
+  'empty_mask',
+  /** A `merge` job found all 256 region ids taken. */
+  'too_many_regions',
 ] as const;
 
 export type SegmentErrorCode = (typeof SEGMENT_ERROR_CODES)[number];

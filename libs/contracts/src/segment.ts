@@ -57,8 +57,26 @@ export const SegmentJobSchema = z
     engine: SegmentEngineSchema.optional(),
     /** With a prompt the job also produces a mask PNG (maskKey). */
     prompt: PromptSchema.optional(),
+    /**
+     * With a prompt: also write the automatic segmentation with the mask laid over it as
+     * one more region named `label` (the lowest unused id; the mask's pixels leave their
+     * old regions) — how an instruction's object found only by a box or a point becomes a
+     * region the renderer can edit. The result's `merged` names the outputs.
+     */
+    merge: z
+      .object({
+        label: z.string().trim().min(1).max(64),
+        /**
+         * The region table to lay the mask over: a `merged.segmentationKey` of an earlier job
+         * on the same image (several objects, one after the other); default the automatic one.
+         */
+        onto: z.string().min(1).max(1024).optional(),
+      })
+      .optional(),
   })
   .superRefine((job, ctx) => {
+    if (job.merge && !job.prompt) ctx.addIssue({ code: 'custom', path: ['merge'], message: 'merge needs a prompt' });
+    if (job.merge?.onto !== undefined && !isTenantKey(job.tenantId, job.merge.onto)) ctx.addIssue({ code: 'custom', path: ['merge', 'onto'], message: `merge.onto must be a clean key under tenants/${job.tenantId}/` });
     if (!isTenantKey(job.tenantId, job.imageKey)) {
       ctx.addIssue({
         code: 'custom',
@@ -79,6 +97,8 @@ export const SegmentResultSchema = z.object({
   labelsKey: ObjectKeySchema,
   /** Prompted jobs only: 8-bit greyscale PNG mask, 0 = outside, 255 = inside. */
   maskKey: ObjectKeySchema.optional(),
+  /** Jobs with `merge` only: the label PNG and region table with the mask as region `regionId`. */
+  merged: z.object({ labelsKey: ObjectKeySchema, segmentationKey: ObjectKeySchema, regionId: z.number().int().min(0).max(255) }).optional(),
   /** Engine name and version that produced the outputs, e.g. "embedded@1". */
   engine: z.string().min(1),
   /** True when every output already existed (same tenant, same bytes, same engine version). */

@@ -4,7 +4,7 @@
  * write of tenant-owned rows takes the tenant id, so one tenant can never reach another's
  * rows, whatever id it guesses (callers answer 404 on `undefined`).
  */
-import type { JobState } from '@pertouch/contracts';
+import type { JobState, RoundVerdict } from '@pertouch/contracts';
 
 export interface TenantRecord {
   readonly id: string;
@@ -115,7 +115,7 @@ export interface JobRoundRecord {
   readonly map: unknown;
   readonly report: unknown | null;
   readonly imageKey: string | null;
-  readonly verdict: { readonly satisfied: boolean; readonly reason: string } | null;
+  readonly verdict: RoundVerdict | null;
   readonly createdAt: Date;
 }
 

@@ -4,7 +4,7 @@
  * bigint (int8) arrives as a string, since it may exceed 2^53, and becomes a number here
  * (byte counts stay far below that).
  */
-import type { JobState } from '@pertouch/contracts';
+import type { JobState, RoundVerdict } from '@pertouch/contracts';
 import type {
   ApiKeyRecord,
   ApiKeyScope,
@@ -140,7 +140,7 @@ export interface JobRoundRow {
   map: unknown;
   report: unknown;
   image_key: string | null;
-  verdict: { satisfied: boolean; reason: string } | null;
+  verdict: RoundVerdict | null;
   created_at: Date;
 }
 export const toJobRound = (r: JobRoundRow): JobRoundRecord => ({

@@ -64,13 +64,27 @@ const ONE_EDIT = 'give exactly one of map, auto or instruction';
 export const CreateJobSchema = EditSpecSchema.extend({ imageId: PublicImageIdSchema }).refine(exactlyOneEdit, ONE_EDIT);
 export type CreateJobRequest = z.infer<typeof CreateJobSchema>;
 
+/**
+ * The judge's word on a round of an instruction job: whether the request was carried out
+ * and why. `judge` says who decided: the embedded judge (the renderer's measurements) or
+ * the VLM looking at before and after; `adjust` is the VLM's advice per edit (index into
+ * the parsed edits) that the next round follows.
+ */
+export const RoundVerdictSchema = z.object({
+  satisfied: z.boolean(),
+  reason: z.string(),
+  judge: z.enum(['embedded', 'vlm']).optional(),
+  adjust: z.array(z.object({ edit: z.number().int().min(0), change: z.enum(['more', 'less', 'ok']) })).optional(),
+});
+export type RoundVerdict = z.infer<typeof RoundVerdictSchema>;
+
 /** One render of a job: the map that was asked for, what the renderer achieved, where the image is. */
 export const JobRoundSchema = z.object({
   n: z.number().int().min(1),
   map: z.unknown(),
   report: z.unknown().nullable(),
   imageKey: z.string().nullable(),
-  verdict: z.object({ satisfied: z.boolean(), reason: z.string() }).nullable(),
+  verdict: RoundVerdictSchema.nullable(),
   createdAt: z.string(),
 });
 export type JobRound = z.infer<typeof JobRoundSchema>;

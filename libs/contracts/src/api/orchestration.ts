@@ -18,6 +18,10 @@ export const pipelineJobIds = {
   segment: (jobId: string) => `segment-${jobId}`,
   analyse: (jobId: string) => `analyse-${jobId}`,
   render: (jobId: string, round: number) => `render-${jobId}-${round}`,
+  /** The n-th object an instruction names that only the VLM's box finds: a prompted, merged segmentation. */
+  ground: (jobId: string, n: number) => `ground-${jobId}-${n}`,
+  /** The as-shot analysis again, under the segmentation with the n-th grounded object merged in. */
+  reanalyse: (jobId: string, n: number) => `analyse-${jobId}-${n}`,
 };
 
 /** A render job's targets: region id → the attribute values to reach (unset ones stay as shot). */

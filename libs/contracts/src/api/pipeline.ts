@@ -9,6 +9,20 @@ import { JobIdSchema } from './ids.js';
 import { OutputSchema, RenderEngineSchema } from './jobs.js';
 import type { QueueJobOptions } from '../queues.js';
 
+/** The long side of the previews the VLM sees (the original's and each round's). */
+export const PREVIEW_LONG_SIDE = 1024;
+export const PREVIEW_JPEG_QUALITY = 85;
+
+/** A preview's size: the image scaled to fit PREVIEW_LONG_SIDE (never enlarged), each side ≥ 1. */
+export function previewSize(width: number, height: number, longSide = PREVIEW_LONG_SIDE): { width: number; height: number } {
+  const scale = Math.min(1, longSide / Math.max(width, height));
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+}
+
+/** A written preview: where, and its size in pixels (boxes a VLM draws on it are in these pixels). */
+export const PreviewSchema = z.object({ key: z.string().min(1).max(1024), width: z.number().int().positive(), height: z.number().int().positive() });
+export type Preview = z.infer<typeof PreviewSchema>;
+
 /** Queue `agent`: orchestrate one job (segment → analyse → plan → render → finalize). BullMQ job id = jobId. */
 export const AgentJobSchema = z.strictObject({ tenantId: TenantIdSchema, jobId: JobIdSchema });
 export type AgentJob = z.infer<typeof AgentJobSchema>;
@@ -27,12 +41,20 @@ export const SceneFeaturesSchema = z.object({
 });
 export type SceneFeaturesData = z.infer<typeof SceneFeaturesSchema>;
 
-/** A dense map in the engine's own terms: region id → the four attribute values. */
+const PartialValuesSchema = z.strictObject({ colorfulness: z.number(), contrast: z.number(), temperature: z.number(), brightness: z.number() }).partial();
+
+/**
+ * A dense map in the engine's own terms: region id → the attribute values to reach
+ * (`values`, absolute), or changes from the region's as-shot value as the renderer
+ * measures it on the region it renders (`shifts`; the target is that value + the shift,
+ * clamped to [-1, 1]). Shifts make "brighten the sky by 0.1" exact when the caller knows
+ * only the as-shot values of the sky's segments, not of the sky rendered as one region.
+ * An attribute is in one of the two at most; unset attributes stay as shot.
+ */
 export const RegionTargetsSchema = z.array(
-  z.strictObject({
-    id: z.number().int().min(0).max(255),
-    values: z.strictObject({ colorfulness: z.number(), contrast: z.number(), temperature: z.number(), brightness: z.number() }).partial(),
-  }),
+  z
+    .strictObject({ id: z.number().int().min(0).max(255), values: PartialValuesSchema, shifts: PartialValuesSchema.optional() })
+    .refine((t) => !t.shifts || Object.keys(t.shifts).every((a) => !(a in t.values)), { message: 'an attribute is either a value or a shift, not both', path: ['shifts'] }),
 );
 
 /**
@@ -51,6 +73,11 @@ export const AnalyseJobSchema = z.strictObject({
    * where the image is decoded (the agent never decodes images).
    */
   segmentationKey: Key.optional(),
+  /**
+   * When given, also write a preview of the upright original there (JPEG, long side ≤
+   * PREVIEW_LONG_SIDE, never enlarged) — what the VLM looks at; the result carries `preview`.
+   */
+  previewKey: Key.optional(),
 });
 export type AnalyseJob = z.infer<typeof AnalyseJobSchema>;
 export const AnalyseResultSchema = z.object({
@@ -61,6 +88,8 @@ export const AnalyseResultSchema = z.object({
   whole: z.record(z.string(), z.number()),
   /** Present when the job named a `segmentationKey`. */
   scene: SceneFeaturesSchema.optional(),
+  /** Present when the job named a `previewKey`. */
+  preview: PreviewSchema.optional(),
 });
 export type AnalyseResult = z.infer<typeof AnalyseResultSchema>;
 
@@ -86,6 +115,8 @@ export const RenderJobSchema = z.strictObject({
   engine: RenderEngineSchema.default('embedded'),
   outputKey: Key,
   reportKey: Key,
+  /** When given, also write a preview of the output there (like AnalyseJob's), before the report. */
+  previewKey: Key.optional(),
   /**
    * The slice of the job's overall progress this round covers: the renderer publishes
    * `progress` job events from `from` to `to` as it works (per diffusion step), on the
@@ -104,6 +135,8 @@ export const RenderResultSchema = z.object({
   /** True when the outputs were already there (a re-delivered round). */
   reused: z.boolean(),
   engine: z.string(),
+  /** Present when the job named a `previewKey`. */
+  preview: PreviewSchema.optional(),
 });
 export type RenderResult = z.infer<typeof RenderResultSchema>;
 

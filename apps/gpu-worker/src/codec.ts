@@ -1,6 +1,6 @@
-import type { OutputOptions } from '@pertouch/contracts';
+import { PREVIEW_JPEG_QUALITY, previewSize, type OutputOptions } from '@pertouch/contracts';
 import { CONTENT_TYPES, ImageIoError, decodeGreyPng, decodeRgb, encodeImage } from '@pertouch/image-io';
-import type { RgbImage, Segmentation } from '@pertouch/imaging';
+import { downsampleArea, type RgbImage, type Segmentation } from '@pertouch/imaging';
 import { RenderJobError, messageOf } from './errors.js';
 
 /**
@@ -35,4 +35,19 @@ export async function encodeOutput(image: RgbImage, output: OutputOptions): Prom
 
 export function contentTypeOf(format: OutputOptions['format']): string {
   return CONTENT_TYPES[format];
+}
+
+/**
+ * The small JPEG a VLM looks at (contracts' PREVIEW_LONG_SIDE): exactly
+ * `previewSize(width, height)`, quality PREVIEW_JPEG_QUALITY, tagged sRGB like the
+ * outputs. Shrunk by libs/imaging's area average (alias-free; previews never enlarge),
+ * which also brings 16-bit samples to the 0..255 scale — so no sharp dependency here.
+ */
+export async function encodePreview(image: RgbImage): Promise<{ bytes: Buffer; width: number; height: number }> {
+  const { width, height } = previewSize(image.width, image.height);
+  const small = downsampleArea(image, width, height);
+  // Clamped rounding (a plain Uint8Array would wrap a 255.0001 to 0).
+  const data = Uint8ClampedArray.from(small.data);
+  const bytes = await encodeImage({ width, height, data: new Uint8Array(data.buffer) }, { format: 'jpeg', quality: PREVIEW_JPEG_QUALITY });
+  return { bytes, width, height };
 }

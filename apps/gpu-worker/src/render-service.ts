@@ -2,8 +2,10 @@ import {
   RenderReportDocumentSchema,
   SegmentationDocumentSchema,
   isTenantKey,
+  previewSize,
   type AnalyseJob,
   type AnalyseResult,
+  type Preview,
   type RenderJob,
   type RenderReportDocument,
   type RenderResult,
@@ -12,9 +14,10 @@ import {
 import { assertSameAspect, prepareImage, prepareWorking, type CalibrationTable, type PreparedImage, type RgbImage, type Segmentation } from '@pertouch/imaging';
 import { describeScene } from '@pertouch/memory';
 import { ObjectNotFoundError, type ObjectStore } from '@pertouch/storage';
-import { contentTypeOf, decodeLabels, decodeOriginal, encodeOutput } from './codec.js';
+import { contentTypeOf, decodeLabels, decodeOriginal, encodeOutput, encodePreview } from './codec.js';
 import { engineLabel, type EngineRegistry } from './engine.js';
 import { RenderJobError } from './errors.js';
+import { resolveShifts } from './shifts.js';
 import type { Logger } from './worker.js';
 
 export interface RenderServiceOptions {
@@ -43,12 +46,21 @@ export interface RenderCallOptions {
  *   report to `reportKey`. The report is written last, so its presence means the round
  *   is complete; a re-delivered round that finds both returns `reused: true` and writes
  *   nothing (design.md §7: re-delivery never duplicates results).
+ *
+ * Either job may name a `previewKey`: a small JPEG (codec.ts encodePreview) of the
+ * original, or of the round's output, for the VLM that picks objects and judges rounds.
+ * A round's preview is written before its report, so a complete round has one.
  */
 export class RenderService {
   constructor(private readonly options: RenderServiceOptions) {}
 
   async analyse(job: AnalyseJob): Promise<AnalyseResult> {
-    checkKeys(job.tenantId, { imageKey: job.imageKey, labelsKey: job.labelsKey, ...(job.segmentationKey ? { segmentationKey: job.segmentationKey } : {}) });
+    checkKeys(job.tenantId, {
+      imageKey: job.imageKey,
+      labelsKey: job.labelsKey,
+      ...(job.segmentationKey ? { segmentationKey: job.segmentationKey } : {}),
+      ...(job.previewKey ? { previewKey: job.previewKey } : {}),
+    });
     const { image, segmentation } = await this.load(job.imageKey, job.labelsKey);
     const prepared = prepareImage(image, segmentation, this.options.table);
     // The whole image as one region, from the same working-size copy (no second downsampling).
@@ -59,6 +71,7 @@ export class RenderService {
       regions: prepared.regions.map((r) => ({ id: r.id, area: r.area, values: { ...r.values } })),
       whole: { ...whole.values },
       ...(job.segmentationKey ? { scene: await this.scene(prepared, job.segmentationKey) } : {}),
+      ...(job.previewKey ? { preview: await this.writePreview(job.previewKey, image) } : {}),
     };
   }
 
@@ -80,7 +93,13 @@ export class RenderService {
   }
 
   async render(job: RenderJob, call: RenderCallOptions = {}): Promise<RenderResult> {
-    checkKeys(job.tenantId, { imageKey: job.imageKey, ...(job.labelsKey ? { labelsKey: job.labelsKey } : {}), outputKey: job.outputKey, reportKey: job.reportKey });
+    checkKeys(job.tenantId, {
+      imageKey: job.imageKey,
+      ...(job.labelsKey ? { labelsKey: job.labelsKey } : {}),
+      outputKey: job.outputKey,
+      reportKey: job.reportKey,
+      ...(job.previewKey ? { previewKey: job.previewKey } : {}),
+    });
     const engine = await this.options.engines.require(job.engine);
     const done = await this.completedRound(job);
     if (done) return done;
@@ -90,7 +109,8 @@ export class RenderService {
     const image = loaded.image;
     const segmentation = job.regionGroups ? mergeRegions(loaded.segmentation, job.regionGroups) : loaded.segmentation;
     progress(0.1);
-    const rendered = await engine.render(image, segmentation, job.targets, { signal: call.signal, onProgress: (f) => progress(0.1 + 0.8 * f) });
+    const targets = resolveShifts(job.targets, image, segmentation, this.options.table);
+    const rendered = await engine.render(image, segmentation, targets, { signal: call.signal, onProgress: (f) => progress(0.1 + 0.8 * f) });
     call.signal?.throwIfAborted();
     const encoded = await encodeOutput(rendered.image, job.output);
     progress(0.95);
@@ -111,10 +131,12 @@ export class RenderService {
       })),
     };
     await this.options.store.put(job.outputKey, encoded, contentTypeOf(job.output.format));
+    // From the rendered pixels (whatever the output format); before the report, which marks the round complete.
+    const preview = job.previewKey ? await this.writePreview(job.previewKey, rendered.image) : undefined;
     await this.options.store.put(job.reportKey, Buffer.from(JSON.stringify(report)), 'application/json');
     this.options.log?.({ event: 'round.written', tenantId: job.tenantId, jobId: job.jobId, round: job.round, outputKey: job.outputKey, bytes: encoded.length });
     progress(1);
-    return resultOf(job, report, false);
+    return resultOf(job, report, false, preview);
   }
 
   /** The result of a round whose image and report are both stored (a valid report only: a broken one is rewritten). */
@@ -134,7 +156,26 @@ export class RenderService {
     } catch {
       return undefined;
     }
-    return parsed.success ? resultOf(job, parsed.data, true) : undefined;
+    if (!parsed.success) return undefined;
+    const preview = job.previewKey ? await this.storedPreview(job.previewKey, job.outputKey, parsed.data) : undefined;
+    return resultOf(job, parsed.data, true, preview);
+  }
+
+  private async writePreview(key: string, image: RgbImage): Promise<Preview> {
+    const { bytes, width, height } = await encodePreview(image);
+    await this.options.store.put(key, bytes, 'image/jpeg');
+    return { key, width, height };
+  }
+
+  /**
+   * A complete round's preview: the stored one (its size follows from the report's image
+   * size), or — for a round written by a worker that made none, or for a job that did not
+   * ask for one the first time — one made now from the stored output.
+   */
+  private async storedPreview(key: string, outputKey: string, report: RenderReportDocument): Promise<Preview> {
+    if (await this.options.store.exists(key)) return { key, ...previewSize(report.image.width, report.image.height) };
+    const output = await this.read(outputKey, () => new RenderJobError('image_not_found', `no round output at ${JSON.stringify(outputKey)}`));
+    return this.writePreview(key, await decodeOriginal(output, this.options.maxPixels));
   }
 
   /** The original and its segmentation; without a label raster the whole image is region 0. */
@@ -165,7 +206,7 @@ export class RenderService {
   }
 }
 
-function resultOf(job: RenderJob, report: RenderReportDocument, reused: boolean): RenderResult {
+function resultOf(job: RenderJob, report: RenderReportDocument, reused: boolean, preview: Preview | undefined): RenderResult {
   return {
     outputKey: job.outputKey,
     reportKey: job.reportKey,
@@ -175,10 +216,10 @@ function resultOf(job: RenderJob, report: RenderReportDocument, reused: boolean)
     format: report.image.format,
     reused,
     engine: report.engine,
+    ...(preview ? { preview } : {}),
   };
 }
 
-/** A job may only read and write inside its own tenant's prefix (design.md §7). */
 /** The segmentation with each group's ids relabelled to the group's first id (RenderJob.regionGroups). */
 export function mergeRegions(segmentation: Segmentation, groups: readonly (readonly number[])[]): Segmentation {
   const relabel = Uint8Array.from({ length: 256 }, (_, id) => id);
@@ -188,6 +229,7 @@ export function mergeRegions(segmentation: Segmentation, groups: readonly (reado
   return { width: segmentation.width, height: segmentation.height, labels };
 }
 
+/** A job may only read and write inside its own tenant's prefix (design.md §7). */
 function checkKeys(tenantId: string, keys: Readonly<Record<string, string>>): void {
   for (const [name, key] of Object.entries(keys)) {
     if (!isTenantKey(tenantId, key)) throw new RenderJobError('invalid_payload', `${name} must be a clean key under tenants/${tenantId}/ (got ${JSON.stringify(key.slice(0, 200))})`);

@@ -15,6 +15,7 @@ import {
   objectKeys,
   parseProblem,
   pipelineJobIds,
+  previewSize,
   newId,
   type AnalyseJob,
   type RenderJob,
@@ -129,6 +130,17 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
     }
     // Without a segmentation document there is no scene descriptor.
     expect(result.scene).toBeUndefined();
+    expect(result.preview).toBeUndefined();
+  });
+
+  it('analyse with a previewKey: the result names the JPEG preview, stored at previewSize', async () => {
+    const previewKey = objectKeys.preview(tenantId, imageId);
+    const job = await settled(await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, previewKey } satisfies AnalyseJob));
+    expect(job.failedReason).toBeFalsy();
+    const { preview } = AnalyseResultSchema.parse(job.returnvalue);
+    expect(preview).toEqual({ key: previewKey, ...previewSize(size.width, size.height) });
+    const meta = await sharp(await store.get(previewKey)).metadata();
+    expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', preview!.width, preview!.height]);
   });
 
   it('analyse with the segmentation document: the scene descriptor of libs/memory (unit length, the region labels)', async () => {
@@ -195,6 +207,7 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
       ['corrupt image', 'analyse', { tenantId, jobId: newId('job'), imageKey: corruptKey, labelsKey }, 'invalid_image'],
       ['missing labels', 'analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey: `tenants/${tenantId}/nope.png` }, 'segmentation_failed'],
       ['another tenant', 'render', renderJob({ outputKey: 'tenants/globex/out.jpg' }), 'invalid_payload'],
+      ['preview in another tenant', 'analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, previewKey: 'tenants/globex/preview.jpg' }, 'invalid_payload'],
       ['bad payload', 'render', { tenantId }, 'invalid_payload'],
     ];
     for (const [what, name, data, code] of cases) {

@@ -1,6 +1,6 @@
 import { QUEUE_NAMES, type QueueJobOptions } from '@pertouch/contracts';
 import type { Database } from '@pertouch/db';
-import { createRuleParser, createVlmParser, type InstructionParser } from '@pertouch/instructions';
+import { createRuleParser, createVlmJudge, createVlmParser, type InstructionParser, type VlmJudge } from '@pertouch/instructions';
 import type { MemoryRepository } from '@pertouch/memory';
 import type { ObjectStore } from '@pertouch/storage';
 import type { ResolveHost } from '@pertouch/webhooks';
@@ -29,6 +29,8 @@ export interface AgentPorts {
   readonly resolveLabel?: LabelResolver;
   /** Default: the VLM when config.vlm is set, else libs/instructions' rule engine. */
   readonly parser?: InstructionParser;
+  /** Default: the VLM when config.vlm is set with `judge` (PERTOUCH_VLM_JUDGE); null: none. */
+  readonly vlmJudge?: VlmJudge | null;
   /** The scene memory (libs/memory); without it weak instructions get the automatic look. */
   readonly memory?: MemoryRepository;
   /** Default: the system resolver. */
@@ -75,6 +77,7 @@ export function startAgent(config: AgentSettings, ports: AgentPorts): Agent {
     notifier,
     resolveLabel: ports.resolveLabel ?? resolveWithVocabulary,
     parser: ports.parser ?? (config.vlm ? createVlmParser(config.vlm, { log }) : createRuleParser()),
+    ...vlmJudgeOf(config, ports, log),
     ...(ports.memory ? { taste: memoryTaste(ports.memory) } : {}),
     maxRounds: config.maxRounds,
     log,
@@ -112,4 +115,9 @@ export function startAgent(config: AgentSettings, ports: AgentPorts): Agent {
       redis?.disconnect();
     })());
   return { agentWorker, webhookWorker, orchestrator, close };
+}
+
+function vlmJudgeOf(config: AgentSettings, ports: AgentPorts, log: Logger): { vlmJudge?: VlmJudge } {
+  if (ports.vlmJudge !== undefined) return ports.vlmJudge === null ? {} : { vlmJudge: ports.vlmJudge };
+  return config.vlm?.judge ? { vlmJudge: createVlmJudge(config.vlm, { log }) } : {};
 }

@@ -24,6 +24,8 @@ export interface GroundingInputs {
   readonly document: RegionTable;
   readonly analysis: AnalyseResult;
   readonly resolveLabel: LabelResolver;
+  /** Region words found by a VLM box (boxes.ts): word → the id of the merged region. */
+  readonly merged?: ReadonlyMap<string, number>;
 }
 
 export async function groundEdits(edits: readonly Edit[], inputs: GroundingInputs): Promise<GroundedEdit[]> {
@@ -31,7 +33,7 @@ export async function groundEdits(edits: readonly Edit[], inputs: GroundingInput
   const every = [...new Set([...inputs.document.regions.map((r) => r.id), ...measured.keys()])];
   const grounded: GroundedEdit[] = [];
   for (const edit of edits) {
-    let ids = edit.region === GLOBAL ? every : await idsOfLabel(edit.region, 'instruction', measured, inputs);
+    let ids = edit.region === GLOBAL ? every : await idsOfEdit(edit, measured, inputs);
     if (edit.except?.length) {
       const excepted = new Set<number>();
       for (const word of edit.except) for (const id of await resolveQuietly(word, inputs)) excepted.add(id);
@@ -43,6 +45,13 @@ export async function groundEdits(edits: readonly Edit[], inputs: GroundingInput
     grounded.push({ edit, ids: [...ids].sort((a, b) => a - b) });
   }
   return grounded;
+}
+
+async function idsOfEdit(edit: Edit, measured: ReadonlyMap<number, unknown>, inputs: GroundingInputs): Promise<number[]> {
+  const merged = inputs.merged?.get(edit.region);
+  if (merged === undefined) return idsOfLabel(edit.region, 'instruction', measured, inputs);
+  if (!measured.has(merged)) throw new PipelineFailure('label_not_found', `instruction: the "${edit.region}" the VLM pointed at is too small to measure or edit`);
+  return [merged];
 }
 
 /** An except word that names nothing here (or nothing known) takes nothing out: "everything except the person" on a landscape is everything. */

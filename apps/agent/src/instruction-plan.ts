@@ -8,10 +8,11 @@
  * again from the top after every hop, and a VLM need not answer twice alike, nor may the
  * memory change under a running job. Later deliveries read the document.
  */
-import { ConfirmedLookSchema, jobObjectKeys, type AnalyseResult, type ConfirmedLook } from '@pertouch/contracts';
+import { ConfirmedLookSchema, jobObjectKeys, type AnalyseResult, type ConfirmedLook, type Preview } from '@pertouch/contracts';
 import type { Database } from '@pertouch/db';
-import { InstructionError, ParseResultSchema, type Edit, type InstructionParser } from '@pertouch/instructions';
+import { InstructionError, ParseResultSchema, type Edit, type InstructionParser, type ParseContext } from '@pertouch/instructions';
 import { ObjectNotFoundError, type ObjectStore } from '@pertouch/storage';
+import { editsInOriginal, regionsNeedingBoxes, type BoxedRegion } from './boxes.js';
 import { PipelineFailure } from './failures.js';
 import { baseLookOf, loadParent, requireParentEdits } from './follow-up.js';
 import { groundEdits } from './grounding.js';
@@ -35,6 +36,7 @@ export interface InstructionPlanDocument {
   /** Weak only: where the look came from (or why there is none). */
   readonly memory?: string;
 }
+// Edits' boxes (a VLM's) are stored in the original's pixels, whatever preview the VLM saw.
 
 export interface InstructionContext {
   readonly tenantId: string;
@@ -46,6 +48,10 @@ export interface InstructionContext {
   readonly parentJobId?: string;
   readonly analysis: AnalyseResult;
   readonly document: RegionTable;
+  /** The original's preview (analyse `previewKey`): what a VLM parser looks at and draws boxes on. */
+  readonly preview?: Preview;
+  /** Region words already found by a VLM box and merged into `document` (boxes.ts): word → region id. */
+  readonly merged?: ReadonlyMap<string, number>;
 }
 
 export interface InstructionPorts {
@@ -56,7 +62,21 @@ export interface InstructionPorts {
   readonly resolveLabel: LabelResolver;
 }
 
-export type InstructionPlan = ({ readonly kind: 'weak'; readonly round: PlannedRound } | { readonly kind: 'strong'; readonly design: StrongDesign }) & {
+/** A strong plan: its design, and the same design with each edit's delta scaled (a VLM judge's "more"/"less"). */
+export interface StrongPlan {
+  readonly kind: 'strong';
+  readonly design: StrongDesign;
+  /** The parsed edits (a VLM judge's advice names them by index). */
+  readonly edits: readonly Edit[];
+  redesign(scales: readonly number[]): StrongDesign;
+}
+
+export type InstructionPlan = (
+  | { readonly kind: 'weak'; readonly round: PlannedRound }
+  | StrongPlan
+  /** Strong, but some edits name objects only a VLM box finds: mask them (boxes.ts), then plan again. */
+  | { readonly kind: 'ground'; readonly boxes: readonly BoxedRegion[] }
+) & {
   readonly plan: InstructionPlanDocument;
   /** True when this delivery made (and stored) the plan; false when an earlier one had. */
   readonly fresh: boolean;
@@ -71,10 +91,20 @@ export async function planInstruction(ctx: InstructionContext, ports: Instructio
     await ports.store.put(key, Buffer.from(JSON.stringify(plan)), 'application/json');
   }
   if (plan.type === 'weak') return { kind: 'weak', plan, fresh, round: planWeak(plan.look ?? undefined, ctx.document, ctx.analysis) };
-  const inputs = { document: ctx.document, analysis: ctx.analysis, resolveLabel: ports.resolveLabel };
+  const merged = ctx.merged ?? new Map<string, number>();
+  const inputs = { document: ctx.document, analysis: ctx.analysis, resolveLabel: ports.resolveLabel, merged };
+  const boxes = await regionsNeedingBoxes(plan.edits, inputs);
+  if (boxes.length > 0) return { kind: 'ground', plan, fresh, boxes };
   const grounded = await groundEdits(plan.edits, inputs);
   const base = ctx.parentJobId ? baseLookOf(await loadParent(ports.db, ctx.tenantId, ctx.parentJobId, ctx.imageId), ctx.document) : undefined;
-  return { kind: 'strong', plan, fresh, design: designStrong(grounded, ctx.document, ctx.analysis, base) };
+  const redesign = (scales: readonly number[]) =>
+    designStrong(
+      grounded.map((g, i) => ({ ...g, edit: { ...g.edit, delta: g.edit.delta * (scales[i] ?? 1) } })),
+      ctx.document,
+      ctx.analysis,
+      base,
+    );
+  return { kind: 'strong', plan, fresh, design: redesign([]), edits: plan.edits, redesign };
 }
 
 async function makePlan(ctx: InstructionContext, ports: InstructionPorts): Promise<InstructionPlanDocument> {
@@ -92,15 +122,19 @@ async function makePlan(ctx: InstructionContext, ports: InstructionPorts): Promi
   }
   const measured = measuredRegions(ctx.analysis);
   const regionLabels = [...new Set(ctx.document.regions.filter((r) => measured.has(r.id)).map((r) => r.label))].sort();
+  const image = ports.parser.engine === 'vlm' ? await previewImage(ctx.preview, ports.store) : undefined;
   let parsed;
   try {
-    parsed = await ports.parser.parse(ctx.instruction, { regionLabels });
+    parsed = await ports.parser.parse(ctx.instruction, { regionLabels, ...(image ? { image } : {}) });
   } catch (error) {
     if (error instanceof InstructionError) throw new PipelineFailure('instruction_not_supported', `[${error.code}] ${error.message}`);
     throw error;
   }
   const common = { format: 1, parser: ports.parser.engine, notes: parsed.notes ?? [] } as const;
-  if (parsed.type === 'strong') return { ...common, type: 'strong', edits: parsed.edits, look: null };
+  if (parsed.type === 'strong') {
+    const edits = ctx.preview ? editsInOriginal(parsed.edits, ctx.preview, ctx.analysis) : parsed.edits.map(({ box: _box, ...edit }) => edit);
+    return { ...common, type: 'strong', edits, look: null };
+  }
   const remembered = await rememberedLook(ctx, ports);
   return { ...common, type: 'weak', edits: [], look: remembered.look, memory: remembered.memory };
 }
@@ -112,6 +146,13 @@ async function rememberedLook(ctx: InstructionContext, ports: InstructionPorts):
   const remembered = await ports.taste.look(ctx.tenantId, ctx.userId, ctx.analysis.scene);
   if (!remembered) return { look: null, memory: `nothing remembered for ${ctx.userId}: the automatic look` };
   return { look: remembered.look, memory: `${remembered.neighbours} similar scene(s) of ${ctx.userId}, evidence ${remembered.weight.toFixed(2)}` };
+}
+
+/** The original's preview as the parser's image (the VLM draws its boxes on it). */
+async function previewImage(preview: Preview | undefined, store: ObjectStore): Promise<ParseContext['image'] | undefined> {
+  if (!preview) return undefined;
+  const data = await store.get(preview.key);
+  return { data, mediaType: 'image/jpeg', width: preview.width, height: preview.height };
 }
 
 /** The stored plan, or undefined when there is none yet (a malformed one is made again). */

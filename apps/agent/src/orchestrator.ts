@@ -1,6 +1,6 @@
 import { AgentJobSchema, TERMINAL_JOB_STATES, formatProblem, type QueueJobOptions } from '@pertouch/contracts';
 import type { Database, StartJobOutcome } from '@pertouch/db';
-import type { InstructionParser } from '@pertouch/instructions';
+import type { InstructionParser, VlmJudge } from '@pertouch/instructions';
 import type { ObjectStore } from '@pertouch/storage';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job, type Queue } from 'bullmq';
 import { jobEvent, type JobEventPublisher } from './events.js';
@@ -23,6 +23,8 @@ export interface OrchestratorOptions {
   readonly resolveLabel: LabelResolver;
   /** Instructions → edits (libs/instructions: the rule engine, or the VLM when configured). */
   readonly parser: InstructionParser;
+  /** Judges the rounds of strong instructions by looking at before/after (vlm-judging.ts); absent: the embedded judge alone. */
+  readonly vlmJudge?: VlmJudge;
   /** The scene memory weak instructions consult; without it they get the automatic look. */
   readonly taste?: TasteMemory;
   /** Most rounds a strong instruction renders (AGENT_MAX_ROUNDS). */

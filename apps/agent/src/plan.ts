@@ -1,4 +1,4 @@
-import { ATTRIBUTE_NAMES, type AnalyseResult, type ApiAttributeValues, type ApiParameterMap, type AttributeName, type RegionTargets, type SegmentationDocument } from '@pertouch/contracts';
+import { ATTRIBUTE_NAMES, type AnalyseResult, type ApiAttributeValues, type ApiParameterMap, type AttributeName, type RegionTargets, type RenderReportDocument, type SegmentationDocument } from '@pertouch/contracts';
 import { PipelineFailure } from './failures.js';
 import type { LabelResolver } from './labels.js';
 import type { EditRequest } from './request.js';
@@ -84,6 +84,8 @@ export interface Group {
   readonly ids: readonly number[];
   readonly label: string | undefined;
   readonly values: Values;
+  /** Changes from the group's as-shot value, which the renderer measures (RegionTargetsSchema `shifts`). */
+  readonly shifts?: Values;
 }
 
 /**
@@ -141,15 +143,30 @@ export function groupBySignature(document: RegionTable, analysis: AnalyseResult,
 export function roundOfGroups(groups: readonly Group[], analysis: AnalyseResult): PlannedRound {
   const measured = measuredRegions(analysis);
   return {
-    targets: groups.filter((g) => Object.keys(g.values).length > 0).map((g) => ({ id: g.ids[0], values: { ...g.values } })),
+    targets: groups
+      .filter((g) => Object.keys(g.values).length > 0 || Object.keys(g.shifts ?? {}).length > 0)
+      .map((g) => (g.shifts && Object.keys(g.shifts).length > 0 ? { id: g.ids[0], values: { ...g.values }, shifts: { ...g.shifts } } : { id: g.ids[0], values: { ...g.values } })),
     map: {
       regions: groups.map((g) => {
-        const values = { ...asShotOfGroup(g.ids, measured), ...g.values };
+        const asShot = asShotOfGroup(g.ids, measured);
+        const shifted = Object.fromEntries(Object.entries(g.shifts ?? {}).map(([a, shift]) => [a, Math.max(-1, Math.min(1, asShot[a as AttributeName] + shift))]));
+        const values = { ...asShot, ...shifted, ...g.values };
         return g.label === undefined ? { id: g.ids[0], ids: [...g.ids], values } : { id: g.ids[0], label: g.label, ids: [...g.ids], values };
       }),
     },
     regionGroups: groups.filter((g) => g.ids.length > 1).map((g) => [...g.ids]),
   };
+}
+
+/** The targets as the renderer resolved them: every shift replaced by the absolute target the round's report shows. */
+export function resolvedTargets(targets: RegionTargets, report: RenderReportDocument): RegionTargets {
+  return targets.map(({ id, values, shifts }) => {
+    const region = report.regions.find((r) => r.id === id);
+    if (!shifts || !region) return { id, values: { ...values } };
+    const resolved = { ...values };
+    for (const a of Object.keys(shifts) as AttributeName[]) resolved[a] = region.target[a];
+    return { id, values: resolved };
+  });
 }
 
 /**

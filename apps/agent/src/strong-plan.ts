@@ -90,12 +90,38 @@ export function initialTargets(design: StrongDesign, analysis: AnalyseResult): V
   return design.groups.map((g) => wantedValues(g, g.knownAsShot ?? asShotOfGroup(g.ids, measured)));
 }
 
-/** The round that renders these per-group targets. */
-export function roundOfDesign(design: StrongDesign, targets: readonly Values[], analysis: AnalyseResult): PlannedRound {
+/**
+ * Round 1 as shifts: every group the design changes moves by carried + delta from its
+ * as-shot value, which the renderer measures on the group itself (RegionTargetsSchema
+ * `shifts`) — exact where initialTargets can only approximate a group's as-shot value.
+ */
+export function initialShifts(design: StrongDesign): Values[] {
+  return design.groups.map((g) => {
+    const shifts: Values = {};
+    for (const a of ATTRIBUTE_NAMES) {
+      if (g.carried[a] === undefined && g.deltas[a] === undefined) continue;
+      shifts[a] = (g.carried[a] ?? 0) + (g.deltas[a] ?? 0);
+    }
+    return shifts;
+  });
+}
+
+/** The round that renders these per-group targets (absolute), or shifts (`{ shifts }`, round 1). */
+export function roundOfDesign(design: StrongDesign, targets: readonly Values[] | { readonly shifts: readonly Values[] }, analysis: AnalyseResult): PlannedRound {
   return roundOfGroups(
-    design.groups.map((g, i) => ({ ids: g.ids, label: g.label, values: targets[i] })),
+    design.groups.map((g, i) => ('shifts' in targets ? { ids: g.ids, label: g.label, values: {}, shifts: targets.shifts[i] } : { ids: g.ids, label: g.label, values: targets[i] })),
     analysis,
   );
+}
+
+/** Per group, the absolute targets a round's report shows for the attributes `shifts` moved. */
+export function targetsOfReport(design: StrongDesign, shifts: readonly Values[], report: RenderReportDocument): Values[] {
+  return design.groups.map((g, i) => {
+    const region = reportRegion(report, g);
+    const targets: Values = {};
+    for (const a of Object.keys(shifts[i]) as AttributeName[]) if (region) targets[a] = region.target[a];
+    return targets;
+  });
 }
 
 /** A group's region in a round's report (the renderer knows a group by its first id). */

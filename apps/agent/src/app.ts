@@ -1,16 +1,15 @@
-import { QUEUE_NAMES, type QueueJobOptions } from '@pertouch/contracts';
+import { DEFAULT_WEBHOOK_JOB_OPTIONS, QUEUE_NAMES, type QueueJobOptions } from '@pertouch/contracts';
 import type { Database } from '@pertouch/db';
 import { createRuleParser, createVlmJudge, createVlmParser, type InstructionParser, type VlmJudge } from '@pertouch/instructions';
 import type { MemoryRepository } from '@pertouch/memory';
 import type { ObjectStore } from '@pertouch/storage';
-import type { ResolveHost } from '@pertouch/webhooks';
+import { WebhookOutbox, type ResolveHost } from '@pertouch/webhooks';
 import { Queue, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { AgentConfig } from './config.js';
 import { redisJobEvents, type JobEventPublisher } from './events.js';
 import { resolveWithVocabulary, type LabelResolver } from './labels.js';
 import type { Logger } from './log.js';
-import { Notifier } from './notifier.js';
 import { Orchestrator, type AgentOutcome } from './orchestrator.js';
 import { memoryTaste } from './taste.js';
 import { WebhookSender, type SendOutcome } from './webhook-sender.js';
@@ -67,7 +66,8 @@ export function startAgent(config: AgentSettings, ports: AgentPorts): Agent {
   redis?.on('error', (error) => log({ event: 'redis.error', error: error.message }));
   const events = ports.events ?? redisJobEvents(redis!, prefix);
 
-  const notifier = new Notifier({ db: ports.db, webhookQueue, jobOptions: ports.webhookJobOptions, publicUrl: config.publicUrl });
+  const webhookJobOptions = ports.webhookJobOptions ?? DEFAULT_WEBHOOK_JOB_OPTIONS;
+  const notifier = new WebhookOutbox(ports.db, async (job) => void (await webhookQueue.add('deliver', job, { ...webhookJobOptions, jobId: job.deliveryId })), config.publicUrl ?? '');
   const orchestrator = new Orchestrator({
     db: ports.db,
     store: ports.store,

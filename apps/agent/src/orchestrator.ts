@@ -9,7 +9,7 @@ import { Hops } from './hops.js';
 import { JobRun } from './job-run.js';
 import type { LabelResolver } from './labels.js';
 import type { Logger } from './log.js';
-import type { Notifier } from './notifier.js';
+import type { WebhookOutbox } from '@pertouch/webhooks';
 import { JobOutcomes } from './outcomes.js';
 import type { TasteMemory } from './taste.js';
 
@@ -19,7 +19,8 @@ export interface OrchestratorOptions {
   readonly segmentQueue: Queue;
   readonly renderQueue: Queue;
   readonly events: JobEventPublisher;
-  readonly notifier: Notifier;
+  /** Webhooks of finished jobs (and completed batches), logged then queued. */
+  readonly notifier: WebhookOutbox;
   readonly resolveLabel: LabelResolver;
   /** Instructions → edits (libs/instructions: the rule engine, or the VLM when configured). */
   readonly parser: InstructionParser;

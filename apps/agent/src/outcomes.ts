@@ -2,12 +2,13 @@ import type { JobErrorCode } from '@pertouch/contracts';
 import type { Database, JobRecord } from '@pertouch/db';
 import { doneEvent, jobEvent, type JobEventPublisher } from './events.js';
 import type { Logger } from './log.js';
-import type { Notifier } from './notifier.js';
+import type { WebhookOutbox } from '@pertouch/webhooks';
 
 export interface JobOutcomesOptions {
   readonly db: Database;
   readonly events: JobEventPublisher;
-  readonly notifier: Notifier;
+  /** Webhooks of finished jobs (and completed batches), logged then queued. */
+  readonly notifier: WebhookOutbox;
   readonly log?: Logger;
 }
 

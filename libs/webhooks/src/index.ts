@@ -37,3 +37,4 @@ export {
   type DeliveryResult,
 } from './deliver.js';
 export { retryDelayMs, retrySchedule } from './retry.js';
+export { WebhookOutbox, jobEventData, jobEventType, type EnqueueDelivery } from './outbox.js';

@@ -10,9 +10,9 @@
  */
 import { ConfirmedLookSchema, jobObjectKeys, type AnalyseResult, type ConfirmedLook, type Preview } from '@pertouch/contracts';
 import type { Database } from '@pertouch/db';
-import { InstructionError, ParseResultSchema, type Edit, type InstructionParser, type ParseContext } from '@pertouch/instructions';
+import { InstructionError, ParseResultSchema, scaleEditBoxes, type Edit, type InstructionParser, type ParseContext } from '@pertouch/instructions';
 import { ObjectNotFoundError, type ObjectStore } from '@pertouch/storage';
-import { editsInOriginal, regionsNeedingBoxes, type BoxedRegion } from './boxes.js';
+import { regionsNeedingBoxes, type BoxedRegion } from './boxes.js';
 import { PipelineFailure } from './failures.js';
 import { baseLookOf, loadParent, requireParentEdits } from './follow-up.js';
 import { groundEdits } from './grounding.js';
@@ -132,7 +132,7 @@ async function makePlan(ctx: InstructionContext, ports: InstructionPorts): Promi
   }
   const common = { format: 1, parser: ports.parser.engine, notes: parsed.notes ?? [] } as const;
   if (parsed.type === 'strong') {
-    const edits = ctx.preview ? editsInOriginal(parsed.edits, ctx.preview, ctx.analysis) : parsed.edits.map(({ box: _box, ...edit }) => edit);
+    const edits = ctx.preview ? scaleEditBoxes(parsed.edits, ctx.preview, ctx.analysis) : parsed.edits.map(({ box: _box, ...edit }) => edit);
     return { ...common, type: 'strong', edits, look: null };
   }
   const remembered = await rememberedLook(ctx, ports);

@@ -19,6 +19,7 @@ const OPTIONS = {
   box: { type: 'string' },
   label: { type: 'string' },
   overlay: { type: 'string' },
+  photo: { type: 'string' },
 } as const;
 
 type OptionName = keyof typeof OPTIONS;
@@ -29,7 +30,7 @@ const COMMAND_OPTIONS: Readonly<Record<CommandName, readonly OptionName[]>> = {
   render: ['segmentation', 'map', 'output', 'quality'],
   auto: ['segmentation', 'output', 'quality'],
   segment: ['engine', 'point', 'box', 'label', 'output', 'overlay'],
-  parse: [],
+  parse: ['photo'],
 };
 
 /** Commands whose argument is text rather than an IMAGE path; its words may come unquoted. */
@@ -47,6 +48,7 @@ export interface CommandOptions {
   readonly box?: string;
   readonly label?: string;
   readonly overlay?: string;
+  readonly photo?: string;
 }
 
 export type CommandLine =
@@ -108,6 +110,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     box: values.box,
     label: values.label,
     overlay: values.overlay,
+    photo: values.photo,
   };
   for (const [key, value] of Object.entries(options)) {
     if (value === '') throw new CliError('usage.invalid_option', `--${key} needs a non-empty value`);

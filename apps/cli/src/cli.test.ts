@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -328,6 +330,37 @@ describe('parse', () => {
     expect((await cli(['parse', 'auto'])).stdout).toMatch(/^weak instruction/);
   });
 
+  it('--photo shows the VLM the photo’s preview; its boxes come back in the photo’s pixels', async () => {
+    const seen: { url: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      req.on('end', () => {
+        const request = JSON.parse(body) as { messages: { content: string | { type: string; image_url?: { url: string } }[] }[] };
+        for (const m of request.messages) if (Array.isArray(m.content)) for (const part of m.content) if (part.image_url) seen.push(part.image_url);
+        const edits = [{ region: 'boat', attribute: 'brightness', delta: 0.2, box: { x0: 100, y0: 50, x1: 200, y1: 150 } }];
+        res.writeHead(200, { 'content-type': 'application/json', connection: 'close' });
+        res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: JSON.stringify({ type: 'strong', edits }) } }] }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const photo = await writePattern('wide.png', 2048, 1024);
+      const env = { PERTOUCH_VLM_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, PERTOUCH_VLM_MODEL: 'test-vlm' };
+      const r = await cli(['parse', 'brighten the boat', '--photo', photo, '--json'], env);
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ type: 'strong', edits: [{ region: 'boat', attribute: 'brightness', delta: 0.2, box: { x0: 200, y0: 100, x1: 400, y1: 300 } }] });
+      expect(seen).toHaveLength(1);
+      const preview = Buffer.from(seen[0].url.replace(/^data:image\/jpeg;base64,/, ''), 'base64');
+      expect(await sharp(preview).metadata()).toMatchObject({ format: 'jpeg', width: 1024, height: 512 });
+      const missing = await cli(['parse', 'brighten the boat', '--photo', p('nope.jpg')], env);
+      expect([missing.code, missing.stderr.startsWith('pertouch: [photo.not_found] ')]).toEqual([2, true]);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
   it.each([
     ['nothing PerTouch can do', ['parse', 'sharpen it'], 'instruction.unsupported_edit', {}],
     ['no edit at all', ['parse', 'hello there', '--json'], 'instruction.not_understood', {}],
@@ -351,7 +384,7 @@ describe('parse', () => {
   });
 
   it('documents itself', async () => {
-    expect((await cli(['parse', '--help'])).stdout).toContain('Usage: pertouch parse "INSTRUCTION" [--json]');
+    expect((await cli(['parse', '--help'])).stdout).toContain('Usage: pertouch parse "INSTRUCTION" [--photo PHOTO] [--json]');
     expect((await cli(['--help'])).stdout).toContain('parse "INSTRUCTION"');
   });
 });

@@ -25,7 +25,7 @@ The file is written atomically (temporary file + rename); missing folders are cr
 const SEGMENTATION = `  -s, --segmentation LABELS.png   greyscale PNG of region ids 0..255 with the
                                   image's aspect ratio (default: the whole image is region 0)`;
 
-const PARSE = `Usage: pertouch parse "INSTRUCTION" [--json]
+const PARSE = `Usage: pertouch parse "INSTRUCTION" [--photo PHOTO] [--json]
 
 Reads a retouching instruction the way the agent does and prints what it asks
 for: "weak" (no specific change: "optimize", "make it look good", "the way I
@@ -39,6 +39,9 @@ except?, box?}], "notes"?}. The vocabulary: libs/instructions/README.md.
 Engine: the embedded rules, or a VLM when PERTOUCH_VLM_URL is set (any
 OpenAI-compatible chat-completions endpoint); if the VLM fails or answers
 outside the schema, the rules answer and a warning goes to stderr.
+  --photo PHOTO             show the VLM the photo (upright, long side ≤ 1024, as the
+                            service does): it may box the objects it names; boxes are
+                            printed in PHOTO's pixels. The rule engine ignores it.
   PERTOUCH_VLM_URL          base URL (http://host:8000/v1) or …/chat/completions
   PERTOUCH_VLM_MODEL        model name (required with the URL)
   PERTOUCH_VLM_API_KEY      sent as a bearer token (optional)
@@ -56,7 +59,7 @@ const TEXT: Readonly<Record<CommandName | 'main', string>> = {
   main: `pertouch: region-aware photo retouching with parameter maps
 
 Usage: pertouch <command> IMAGE [options]
-       pertouch parse "INSTRUCTION" [--json]
+       pertouch parse "INSTRUCTION" [--photo PHOTO] [--json]
 
 Commands:
   analyze IMAGE              measure the photo's as-shot parameter map

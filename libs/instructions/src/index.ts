@@ -30,3 +30,4 @@ export {
   type JudgeImage,
   type JudgeRequest,
 } from './vlm/judge-prompt.js';
+export { scaleBox, scaleEditBoxes, type Box } from './boxes.js';

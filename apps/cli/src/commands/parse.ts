@@ -1,12 +1,15 @@
-import { createInstructionParser, EnvConfigError, type LogLine, type ParseResult } from '@pertouch/instructions';
+import { createInstructionParser, EnvConfigError, scaleEditBoxes, type LogLine, type ParseResult } from '@pertouch/instructions';
 import { CliError } from '../errors.js';
+import { photoPreview } from '../photo-preview.js';
 import { formatTable } from '../text-table.js';
 import { printJson, type CommandContext } from './context.js';
 
 /**
  * `pertouch parse INSTRUCTION`: what an instruction asks for, as the agent will read it —
  * the rule engine, or the VLM when PERTOUCH_VLM_URL is set (falling back to the rules, with
- * a warning on stderr). --json prints the parse result exactly.
+ * a warning on stderr). --json prints the parse result exactly. With --photo the VLM sees
+ * the photo (its preview, as in the service) and may box the objects it names; the boxes
+ * are printed in the photo's pixels.
  */
 export async function parseCommand(ctx: CommandContext): Promise<void> {
   const warn = (line: LogLine) => {
@@ -19,7 +22,9 @@ export async function parseCommand(ctx: CommandContext): Promise<void> {
     if (error instanceof EnvConfigError) throw new CliError('config.invalid_vlm', error.problems.join('; '));
     throw error;
   }
-  const result = await parser.parse(ctx.line.image);
+  const photo = ctx.line.options.photo === undefined ? undefined : await photoPreview(ctx.line.options.photo, ctx.config.maxPixels);
+  const parsed = await parser.parse(ctx.line.image, photo ? { image: { data: photo.data, mediaType: 'image/jpeg', width: photo.width, height: photo.height } } : undefined);
+  const result = photo && parsed.type === 'strong' ? { ...parsed, edits: scaleEditBoxes(parsed.edits, photo, photo.photo) } : parsed;
   if (ctx.line.options.json) printJson(ctx, result);
   else ctx.io.stdout.write(describe(result));
 }

@@ -15,7 +15,7 @@ import { createRuleParser } from '@pertouch/instructions';
 import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answer, imagesOf, startChatServer, type ChatServer } from './testing/chat-server.js';
+import { answer, completion, imagesOf, startChatServer, type ChatServer } from '../../../libs/instructions/src/testing/chat-server.js';
 import { REDIS_URL, samplePhoto, startPipeline, type Photo, type Pipeline } from './testing/pipeline.js';
 
 let chat: ChatServer;
@@ -66,8 +66,7 @@ describe('the VLM judge (parse by the rule engine)', () => {
   });
 
   it('round 1 judged "more" by the VLM → round 2 asks more, the VLM is satisfied, round 2 is the result; it saw before/after previews', async () => {
-    chat.script(
-      'judge',
+    chat.repliesFor.judge.push(
       answer({ satisfied: false, reason: 'the sky is hardly brighter', adjust: [{ edit: 0, change: 'more' }] }),
       answer({ satisfied: true, reason: 'the sky is a little brighter, nothing else changed', adjust: [{ edit: 0, change: 'ok' }] }),
     );
@@ -90,7 +89,7 @@ describe('the VLM judge (parse by the rule engine)', () => {
     expect(sky(1).target.brightness).toBeGreaterThan(sky(0).target.brightness);
 
     // Two judge requests, each with the original's preview first and that round's preview second.
-    const judged = chat.requests.filter((r) => r.kind === 'judge');
+    const judged = chat.received.filter((r) => r.kind === 'judge');
     expect(judged).toHaveLength(2);
     const original = await pipeline.store.get(objectKeys.preview(t.id, imageId));
     const size = previewSize(photo.width, photo.height);
@@ -101,11 +100,11 @@ describe('the VLM judge (parse by the rule engine)', () => {
       expect(dataUrlBytes(after).equals(await pipeline.store.get(objectKeys.roundPreview(t.id, imageId, jobId, i + 1)))).toBe(true);
       expect(JSON.stringify(request.body.messages)).toContain('brighten the sky a little');
     }
-    expect(chat.requests.some((r) => r.kind === 'parse')).toBe(false);
+    expect(chat.received.some((r) => r.kind === 'parse')).toBe(false);
   });
 
   it('a judge that answers nonsense: the measurements judge the round, and the verdict says why', async () => {
-    chat.script('judge', answer('looks fine to me!'));
+    chat.repliesFor.judge.push(completion('looks fine to me!'));
     const jobId = await pipeline.submit(t, imageId, { instruction: 'brighten the sky a little', output: PNG });
     const job = await pipeline.finished(t, jobId);
     expect(job.state).toBe('succeeded');
@@ -134,13 +133,13 @@ describe('the VLM parser: an object found only by its box', () => {
     const size = previewSize(photo.width, photo.height);
     // A box in the preview's pixels, in the lower middle of the photo.
     const box = { x0: Math.round(size.width * 0.4), y0: Math.round(size.height * 0.6), x1: Math.round(size.width * 0.55), y1: Math.round(size.height * 0.8) };
-    chat.script('parse', answer({ type: 'strong', edits: [{ region: 'hut', attribute: 'brightness', delta: 0.2, box }] }));
+    chat.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'hut', attribute: 'brightness', delta: 0.2, box }] }));
     const jobId = await pipeline.submit(t, imageId, { instruction: 'brighten the hut', output: PNG });
     const job = await pipeline.finished(t, jobId);
     expect(job).toMatchObject({ state: 'succeeded', errorCode: null });
 
     // The parser saw the preview, and the plan keeps the box in the original's pixels.
-    const [parse] = chat.requests;
+    const [parse] = chat.received;
     const seen = await sharp(dataUrlBytes(imagesOf(parse)[0])).metadata();
     expect(seen).toMatchObject({ width: size.width, height: size.height });
     const plan = JSON.parse((await pipeline.store.get(jobObjectKeys.plan(t.id, imageId, jobId))).toString()) as { parser: string; edits: { box: Record<string, number> }[] };
@@ -191,7 +190,7 @@ describe('the VLM parser: an object found only by its box', () => {
   });
 
   it('a word the segmentation knows keeps its regions, box or not (no ground hop)', async () => {
-    chat.script('parse', answer({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: 0.1, box: { x0: 0, y0: 0, x1: 100, y1: 50 } }] }));
+    chat.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: 0.1, box: { x0: 0, y0: 0, x1: 100, y1: 50 } }] }));
     const jobId = await pipeline.submit(t, imageId, { instruction: 'brighten the sky a little', output: PNG });
     expect((await pipeline.finished(t, jobId)).state).toBe('succeeded');
     const segmentQueue = new Queue(QUEUE_NAMES.segment, { connection: { url: REDIS_URL }, prefix: pipeline.prefix });

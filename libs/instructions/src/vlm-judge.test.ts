@@ -3,68 +3,33 @@
  * answers: the request it sends, how it reads answers, and how it fails (it never falls
  * back itself: the agent does).
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLine } from './log.js';
 import type { Edit } from './schema.js';
 import { VlmFailure } from './vlm/client.js';
 import { vlmConfigFromEnv } from './vlm/config.js';
 import { createVlmJudge, interpretJudgeAnswer } from './vlm/judge.js';
+import { answer, completion, silence, startChatServer, status, type ChatServer, type Part, type ReceivedRequest, type Reply } from './testing/chat-server.js';
 import { JUDGE_RESPONSE_FORMAT_NAME, JUDGE_SYSTEM_PROMPT, judgeAnswerJsonSchema, type JudgeRequest } from './vlm/judge-prompt.js';
 
-type Part = { type: string; text?: string; image_url?: { url: string } };
-interface Received {
-  readonly path: string | undefined;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: {
-    model: string;
-    temperature: number;
-    messages: { role: string; content: string | Part[] }[];
-    response_format: { type: string; json_schema: { name: string; schema: unknown; strict: boolean } };
-  };
-}
-type Reply = (res: ServerResponse) => void;
-
-let server: Server;
+let chat: ChatServer;
 let baseUrl: string;
-let received: Received[];
+let received: ReceivedRequest[];
 let script: Reply[];
 
-const completion = (content: string): Reply => (res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
-};
-const answer = (value: unknown): Reply => completion(JSON.stringify(value));
-const status = (code: number, text = 'upstream trouble'): Reply => (res) => {
-  res.writeHead(code, { 'content-type': 'text/plain' });
-  res.end(text);
-};
-/** Never answers: the client's timeout (or the caller's abort) has to end it. */
-const silence: Reply = () => {};
-
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      received.push({ path: req.url, headers: req.headers, body: JSON.parse(body) as Received['body'] });
-      res.setHeader('connection', 'close'); // one connection per attempt: requests count attempts
-      (script.shift() ?? status(500, 'no scripted answer left'))(res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  chat = await startChatServer();
+  baseUrl = chat.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await chat.close();
 });
 
 beforeEach(() => {
-  received = [];
-  script = [];
+  chat.reset();
+  received = chat.received;
+  script = chat.replies;
 });
 
 function vlmJudge(env: Record<string, string> = {}) {

@@ -2,8 +2,6 @@
  * The VLM engine against a local server that speaks OpenAI chat completions with scripted
  * answers: the request it sends, the answers it accepts, and each way it falls back.
  */
-import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { EnvConfigError } from '@pertouch/contracts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InstructionError } from './errors.js';
@@ -13,59 +11,26 @@ import { parseWithRules } from './rules/parse-rules.js';
 import { parseResultJsonSchema, type ParseResult } from './schema.js';
 import { chatCompletionsUrl, vlmConfigFromEnv } from './vlm/config.js';
 import { RESPONSE_FORMAT_NAME, SYSTEM_PROMPT } from './vlm/prompt.js';
+import { completion, silence, startChatServer, status, type ChatServer, type ReceivedRequest, type Reply } from './testing/chat-server.js';
 
-interface Received {
-  readonly method: string | undefined;
-  readonly path: string | undefined;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: {
-    model: string;
-    messages: { role: string; content: string | { type: string; text?: string; image_url?: { url: string } }[] }[];
-    response_format: { type: string; json_schema: { name: string; schema: unknown; strict: boolean } };
-  };
-}
-
-type Reply = (res: ServerResponse) => void;
-
-let server: Server;
+let chat: ChatServer;
 let baseUrl: string;
-let received: Received[];
+let received: ReceivedRequest[];
 let script: Reply[];
 
-const completion = (content: string): Reply => (res) => {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }] }));
-};
-const status = (code: number, text = 'upstream trouble'): Reply => (res) => {
-  res.writeHead(code, { 'content-type': 'text/plain' });
-  res.end(text);
-};
-/** Never answers: the client's timeout has to end it. */
-const silence: Reply = () => {};
-
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
-    req.on('end', () => {
-      received.push({ method: req.method, path: req.url, headers: req.headers, body: JSON.parse(body) as Received['body'] });
-      // No keep-alive: each attempt is a fresh connection, so counting requests counts attempts.
-      res.setHeader('connection', 'close');
-      (script.shift() ?? status(500, 'no scripted answer left'))(res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  chat = await startChatServer();
+  baseUrl = chat.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await chat.close();
 });
 
 beforeEach(() => {
-  received = [];
-  script = [];
+  chat.reset();
+  received = chat.received;
+  script = chat.replies;
 });
 
 function vlmParser(env: Record<string, string> = {}) {

@@ -49,7 +49,6 @@ export function baseLookOf(parent: ParentJob, document: RegionTable): BaseLook {
   const regions = Array.isArray(map.regions) ? map.regions : [];
   const groupOf = new Map<number, number>();
   const shifts: Values[] = [];
-  const asShot: Record<AttributeName, number>[] = [];
   for (const region of regions) {
     const measured = parent.report.regions.find((r) => r.id === region.id);
     if (!measured?.edited) continue;
@@ -58,9 +57,8 @@ export function baseLookOf(parent: ParentJob, document: RegionTable): BaseLook {
     const members = map.wholeImage ? document.regions.map((r) => r.id) : (region.ids ?? [region.id]);
     for (const id of members) groupOf.set(id, shifts.length);
     shifts.push(shift);
-    asShot.push({ ...measured.asShot });
   }
-  return { groupOf, shifts, asShot };
+  return { groupOf, shifts };
 }
 
 /** Whether the parent left anything for "more"/"less" to repeat. */

@@ -13,7 +13,7 @@ import { resolveWithVocabulary } from './labels.js';
 import type { Values } from './plan.js';
 import { relativeEdits, relativeRequest } from './relative.js';
 import { confirmedLook } from './scene.js';
-import { designStrong, initialTargets, roundOfDesign, type BaseLook, type StrongDesign } from './strong-plan.js';
+import { designStrong, initialShifts, roundOfDesign, type BaseLook, type StrongDesign } from './strong-plan.js';
 import { planWeak } from './weak-plan.js';
 
 const all = (v: number) => ({ colorfulness: v, contrast: v, temperature: v, brightness: v });
@@ -61,12 +61,13 @@ describe('grounding and the strong design', () => {
       [[0, 1], 'sky', { brightness: 0.1 }],
       [[2, 3], 'rest', {}],
     ]);
-    const targets = initialTargets(d, analysis);
-    // Area-weighted as-shot of the two segments: (0.3·0.5 + 0.2·0.3) / 0.5 = 0.42.
-    expect(targets[0].brightness).toBeCloseTo(0.52, 9);
-    expect(targets[1]).toEqual({});
-    const round = roundOfDesign(d, targets, analysis);
-    expect(round.targets).toEqual([{ id: 0, values: { brightness: targets[0].brightness } }]);
+    // Round 1 asks the sky group for +0.1 from its as-shot value, which the renderer measures on the group.
+    const shifts = initialShifts(d);
+    expect(shifts).toEqual([{ brightness: 0.1 }, {}]);
+    const round = roundOfDesign(d, { shifts }, analysis);
+    expect(round.targets).toEqual([{ id: 0, values: {}, shifts: { brightness: 0.1 } }]);
+    // The stored map shows the area-weighted as-shot of the two segments ((0.3·0.5 + 0.2·0.3) / 0.5 = 0.42) + 0.1.
+    expect(round.map.regions[0].values.brightness).toBeCloseTo(0.52, 9);
     expect(round.regionGroups).toEqual([
       [0, 1],
       [2, 3],
@@ -74,7 +75,7 @@ describe('grounding and the strong design', () => {
   });
 
   it('clamps to [-1, 1]; global covers every region; except takes regions out; deltas of overlapping edits add', async () => {
-    expect(initialTargets(await design('make the sky extremely bright'), analysis)[0].brightness).toBe(1);
+    expect(roundOfDesign(await design('make the sky extremely bright'), { shifts: [{ brightness: 0.6 }, {}] }, analysis).map.regions[0].values.brightness).toBeCloseTo(1, 9);
     const except = await design('desaturate everything except the person');
     expect(except.groups.map((g) => [g.ids, g.deltas])).toEqual([
       [[0, 1, 2], { colorfulness: -0.2 }],
@@ -105,19 +106,15 @@ describe('grounding and the strong design', () => {
 
   it('a follow-up carries the parent’s shifts: edited groups start from its targets, its other groups are rendered to them again', async () => {
     // The parent brightened the sky by 0.1 (group 0) and left the rest alone.
-    // Its report measured the sky group at 0.45 (the analysis' area-weighted mean says 0.42).
-    const base: BaseLook = { groupOf: new Map([[0, 0], [1, 0]]), shifts: [{ brightness: 0.1 }], asShot: [{ ...all(0), brightness: 0.45 }] };
+    const base: BaseLook = { groupOf: new Map([[0, 0], [1, 0]]), shifts: [{ brightness: 0.1 }] };
     const more = await design('warmer vegetation', base);
     expect(more.groups.map((g) => [g.ids, g.carried, g.deltas])).toEqual([
       [[0, 1], { brightness: 0.1 }, {}],
       [[2], {}, { temperature: 0.2 }],
       [[3], {}, {}],
     ]);
-    const targets = initialTargets(more, analysis);
-    // The same group as the parent's: its measured as-shot value, not the approximation.
-    expect(targets[0].brightness).toBeCloseTo(0.55, 9);
-    expect(targets[1].temperature).toBeCloseTo(0, 9);
-    expect(targets[2]).toEqual({});
+    // Round 1: the sky group moves by the parent's +0.1 again, the vegetation by +0.2.
+    expect(initialShifts(more)).toEqual([{ brightness: 0.1 }, { temperature: 0.2 }, {}]);
   });
 });
 

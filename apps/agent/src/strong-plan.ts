@@ -14,8 +14,6 @@ export interface BaseLook {
   readonly groupOf: ReadonlyMap<number, number>;
   /** Per parent group: its target minus its as-shot value, for the attributes it changed. */
   readonly shifts: readonly Values[];
-  /** Per parent group: its as-shot values as the parent's report measured them on the group. */
-  readonly asShot: readonly Record<AttributeName, number>[];
 }
 
 /** One set of regions rendered as one region, and what happens to it. */
@@ -26,8 +24,6 @@ export interface DesignGroup {
   readonly carried: Values;
   /** This instruction's change, summed over the edits that cover the group. */
   readonly deltas: Values;
-  /** The group's as-shot values when already measured on exactly this group (a follow-up's parent report). */
-  readonly knownAsShot?: Record<AttributeName, number>;
 }
 
 export interface StrongDesign {
@@ -49,15 +45,9 @@ export function designStrong(grounded: readonly GroundedEdit[], document: Region
     for (const edit of including) deltas[edit.attribute] = (deltas[edit.attribute] ?? 0) + edit.delta;
     const p = parent === '' || !base ? undefined : Number(parent);
     const carried = p === undefined ? {} : { ...base!.shifts[p] };
-    // The parent measured this very group: its as-shot values are known, not approximated.
-    const same = p !== undefined && ids.length === membersOf(base!, p).length;
-    return { ids, label: groupLabel(ids, including.map((e) => e.region), labels), carried, deltas, ...(same ? { knownAsShot: { ...base!.asShot[p] } } : {}) };
+    return { ids, label: groupLabel(ids, including.map((e) => e.region), labels), carried, deltas };
   });
   return { groups };
-}
-
-function membersOf(base: BaseLook, group: number): number[] {
-  return [...base.groupOf.entries()].filter(([, g]) => g === group).map(([id]) => id);
 }
 
 function groupLabel(ids: readonly number[], regions: readonly string[], labels: ReadonlyMap<number, string>): string | undefined {
@@ -80,20 +70,10 @@ export function wantedValues(group: DesignGroup, asShot: Readonly<Record<Attribu
 }
 
 /**
- * Round 1's targets: the wanted values from the group's as-shot values — known when a
- * follow-up's parent measured the same group, else approximated from the analysis (the
- * area-weighted mean of its segments; the round's report measures the group itself, and
- * the judge corrects from there).
- */
-export function initialTargets(design: StrongDesign, analysis: AnalyseResult): Values[] {
-  const measured = measuredRegions(analysis);
-  return design.groups.map((g) => wantedValues(g, g.knownAsShot ?? asShotOfGroup(g.ids, measured)));
-}
-
-/**
  * Round 1 as shifts: every group the design changes moves by carried + delta from its
  * as-shot value, which the renderer measures on the group itself (RegionTargetsSchema
- * `shifts`) — exact where initialTargets can only approximate a group's as-shot value.
+ * `shifts`) — exact, where the analysis knows only the as-shot values of the group's
+ * segments (their area-weighted mean is not the group's value).
  */
 export function initialShifts(design: StrongDesign): Values[] {
   return design.groups.map((g) => {

@@ -11,7 +11,7 @@
  * as-shot value plus that shift, an approximation of what the parent's single transform
  * did to it (the judge then measures the follow-up's change from there).
  */
-import { ATTRIBUTE_NAMES, RenderReportDocumentSchema, type AttributeName, type RenderReportDocument } from '@pertouch/contracts';
+import { ATTRIBUTE_NAMES, RenderReportDocumentSchema, type RenderReportDocument } from '@pertouch/contracts';
 import type { Database, JobRoundRecord } from '@pertouch/db';
 import type { Edit } from '@pertouch/instructions';
 import { PipelineFailure } from './failures.js';

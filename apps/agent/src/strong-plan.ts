@@ -6,7 +6,7 @@
  */
 import { ATTRIBUTE_NAMES, type AnalyseResult, type AttributeName, type RenderReportDocument } from '@pertouch/contracts';
 import type { GroundedEdit } from './grounding.js';
-import { asShotOfGroup, groupBySignature, measuredRegions, roundOfGroups, type PlannedRound, type RegionTable, type Values } from './plan.js';
+import { groupBySignature, roundOfGroups, type PlannedRound, type RegionTable, type Values } from './plan.js';
 
 /** What a follow-up starts from: the parent's result round, as shifts from the as-shot look. */
 export interface BaseLook {

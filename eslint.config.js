@@ -3,7 +3,8 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', '.nx/**', 'coverage/**', '.tmp/**'] },
+  // libs/imaging/assembly is AssemblyScript (compiled by scripts/build-wasm.mjs), not TypeScript.
+  { ignores: ['**/dist/**', '**/node_modules/**', 'out/**', '.nx/**', 'coverage/**', '.tmp/**', 'libs/imaging/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

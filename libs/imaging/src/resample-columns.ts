@@ -1,80 +1,30 @@
 /**
- * The 8-bit path of the area accumulator (resample.ts), columns first.
+ * The 8-bit path of the area accumulator (resample.ts), columns first, on the
+ * WebAssembly SIMD kernels (wasm/kernels.ts).
  *
  * The exact area average sums integer-weighted samples: a source row weighs `height`
  * units in the output row(s) it falls in (split hA + hB where it straddles two), a
- * source column `width` units likewise. The generic path filters every source row
- * horizontally and then adds it vertically; for 8-bit sources it is much cheaper to add
- * the rows of one output row first — plain integer sums per column, two typed-array
- * updates per sample, four rows per sweep — and to filter horizontally once per output
- * row. Integer arithmetic throughout, so the sums are the same integers (hence the
- * same doubles) as the generic path's, in any order and any split into strips.
+ * source column `width` units likewise. For 8-bit sources the rows of one output row
+ * are added first — plain integer sums per column, sixteen samples per SIMD step — and
+ * filtered horizontally once per output row. Integer arithmetic throughout (the
+ * horizontal filter in doubles holding integers), so the sums are the same integers as
+ * the generic path's, in any order and any split into strips.
  */
+
+import { Scratch, kernels, type Kernels } from './wasm/kernels.js';
+
+/**
+ * The 8-bit path's integer column sums stay below 2³¹ while an output row spans fewer
+ * than 33 000 source rows (plain squares) and the output is at most this many rows high
+ * (two straddling rows' weighted squares, 2·height·255²).
+ */
+export const MAX_8BIT_HEIGHT = 16384;
 
 /** How a source row spreads over the output rows, in integer units (see AreaAccumulator). */
 export function rowShares(j: number, srcHeight: number, height: number): { row: number; first: number; second: number } {
   const row = Math.floor((j * height) / srcHeight);
   const first = Math.min((j + 1) * height, (row + 1) * srcHeight) - j * height;
   return { row, first, second: height - first };
-}
-
-/**
- * Adds `count` consecutive source rows starting at sample `base` (rows of `rowLength`
- * samples) to the per-column plain sums and, when given, sums of squares. Up to eight
- * rows per sweep: each accumulator is read and written once for several samples, which
- * is most of the cost.
- */
-export function addPlainRows(src: Uint8Array, base: number, rowLength: number, count: number, plain: Int32Array, plainSq: Int32Array | null): void {
-  let b = base, left = count;
-  for (; left >= 8; left -= 8, b += 8 * rowLength) addEightRows(src, b, rowLength, plain, plainSq);
-  for (; left >= 4; left -= 4, b += 4 * rowLength) addFourRows(src, b, rowLength, plain, plainSq);
-  for (; left > 0; left--, b += rowLength) {
-    if (plainSq) {
-      for (let k = 0; k < rowLength; k++) {
-        const v = src[b + k];
-        plain[k] += v;
-        plainSq[k] += v * v;
-      }
-    } else {
-      for (let k = 0; k < rowLength; k++) plain[k] += src[b + k];
-    }
-  }
-}
-
-function addEightRows(src: Uint8Array, b: number, n: number, plain: Int32Array, plainSq: Int32Array | null): void {
-  const b1 = b + n, b2 = b1 + n, b3 = b2 + n, b4 = b3 + n, b5 = b4 + n, b6 = b5 + n, b7 = b6 + n;
-  if (plainSq) {
-    for (let k = 0; k < n; k++) {
-      const v0 = src[b + k], v1 = src[b1 + k], v2 = src[b2 + k], v3 = src[b3 + k];
-      const v4 = src[b4 + k], v5 = src[b5 + k], v6 = src[b6 + k], v7 = src[b7 + k];
-      plain[k] += v0 + v1 + v2 + v3 + v4 + v5 + v6 + v7;
-      plainSq[k] += v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3 + v4 * v4 + v5 * v5 + v6 * v6 + v7 * v7;
-    }
-  } else {
-    for (let k = 0; k < n; k++) plain[k] += src[b + k] + src[b1 + k] + src[b2 + k] + src[b3 + k] + src[b4 + k] + src[b5 + k] + src[b6 + k] + src[b7 + k];
-  }
-}
-
-function addFourRows(src: Uint8Array, b: number, n: number, plain: Int32Array, plainSq: Int32Array | null): void {
-  const b1 = b + n, b2 = b1 + n, b3 = b2 + n;
-  if (plainSq) {
-    for (let k = 0; k < n; k++) {
-      const v0 = src[b + k], v1 = src[b1 + k], v2 = src[b2 + k], v3 = src[b3 + k];
-      plain[k] += v0 + v1 + v2 + v3;
-      plainSq[k] += v0 * v0 + v1 * v1 + v2 * v2 + v3 * v3;
-    }
-  } else {
-    for (let k = 0; k < n; k++) plain[k] += src[b + k] + src[b1 + k] + src[b2 + k] + src[b3 + k];
-  }
-}
-
-/** Adds one source row with integer weight `w` to the weighted column sums (rows that straddle two output rows). */
-export function addWeightedRow(src: Uint8Array, base: number, rowLength: number, w: number, weighted: Float64Array, weightedSq: Float64Array | null): void {
-  for (let k = 0; k < rowLength; k++) {
-    const v = src[base + k];
-    weighted[k] += w * v;
-    if (weightedSq) weightedSq[k] += w * v * v;
-  }
 }
 
 /** Horizontal geometry of the area average: per source column its first output column, weight there, and whether it closes it. */
@@ -86,40 +36,166 @@ export interface ColumnShares {
   readonly full: number;
 }
 
+/** The per-column accumulators an AreaAccumulator keeps between calls (one row of samples each). */
+export interface ColumnState {
+  readonly plain: Int32Array;
+  readonly plainSq: Int32Array | null;
+  /** Straddling rows times their integer weights (< 2·height·255², see MAX_8BIT_HEIGHT). */
+  readonly weighted: Int32Array;
+  readonly weightedSq: Int32Array | null;
+}
+
+export function columnState(rowLength: number, withSquares: boolean): ColumnState {
+  return {
+    plain: new Int32Array(rowLength),
+    plainSq: withSquares ? new Int32Array(rowLength) : null,
+    weighted: new Int32Array(rowLength),
+    weightedSq: withSquares ? new Int32Array(rowLength) : null,
+  };
+}
+
+/** What a session adds into: the accumulator's geometry and output sums. */
+export interface ColumnTarget {
+  readonly srcWidth: number;
+  readonly srcHeight: number;
+  readonly width: number;
+  readonly height: number;
+  readonly shares: ColumnShares;
+  readonly state: ColumnState;
+  readonly sums: Float64Array;
+  readonly squares: Float64Array | null;
+}
+
 /**
- * Takes the column totals of one output row — `unit` × plain + weighted, per source
- * sample — filters them horizontally and adds them into `out` from sample `outBase`:
- * whole columns are summed plainly and scaled once per output column, straddling
- * columns split by their weights. Resets both column accumulators for the next row.
+ * One synchronous stretch of adding 8-bit rows that already lie in the kernels' memory:
+ * the column state is copied in on `open` (laid out on the caller's Scratch) and back on
+ * `close`; rows are added in order with `add`. Callers stage the rows themselves (the
+ * full-resolution pass measures its output rows where it rendered them).
  */
-export function flushColumns(plain: Int32Array, weighted: Float64Array, unit: number, shares: ColumnShares, out: Float64Array, outBase: number): void {
-  const { colA, colWA, closes, full } = shares;
-  const srcWidth = colA.length;
-  let r = 0, g = 0, b = 0;
-  for (let i = 0; i < srcWidth; i++) {
-    const s = 3 * i;
-    const R = unit * plain[s] + weighted[s], G = unit * plain[s + 1] + weighted[s + 1], B = unit * plain[s + 2] + weighted[s + 2];
-    plain[s] = plain[s + 1] = plain[s + 2] = 0;
-    weighted[s] = weighted[s + 1] = weighted[s + 2] = 0;
-    const wA = colWA[i];
-    if (wA === full) {
-      r += R; g += G; b += B;
-      if (!closes[i]) continue;
-      const o = outBase + 3 * colA[i];
-      out[o] += full * r;
-      out[o + 1] += full * g;
-      out[o + 2] += full * b;
-      r = g = b = 0;
-      continue;
-    }
-    const o = outBase + 3 * colA[i];
-    const wB = full - wA;
-    out[o] += full * r + wA * R;
-    out[o + 1] += full * g + wA * G;
-    out[o + 2] += full * b + wA * B;
-    out[o + 3] += wB * R;
-    out[o + 4] += wB * G;
-    out[o + 5] += wB * B;
-    r = g = b = 0;
+export class ColumnSession {
+  private kernels!: Kernels;
+  private readonly rowLength: number;
+  private readonly at: { plain: number; plainSq: number; weighted: number; weightedSq: number; colA: number; colWA: number; closes: number; out: number; outSq: number };
+  private current = -1;
+
+  /** Reserves the session's operands on `scratch` (call `open` after the scratch is committed). */
+  constructor(private readonly target: ColumnTarget, scratch: Scratch) {
+    const rowLength = (this.rowLength = target.srcWidth * 3);
+    const sq = target.squares !== null;
+    const outLen = target.width * 3;
+    this.at = {
+      plain: scratch.take(4 * rowLength),
+      plainSq: sq ? scratch.take(4 * rowLength) : 0,
+      weighted: scratch.take(4 * rowLength),
+      weightedSq: sq ? scratch.take(4 * rowLength) : 0,
+      colA: scratch.take(4 * target.srcWidth),
+      colWA: scratch.take(8 * target.srcWidth),
+      closes: scratch.take(target.srcWidth),
+      out: scratch.take(8 * outLen),
+      outSq: sq ? scratch.take(8 * outLen) : 0,
+    };
   }
+
+  /** Copies the column state and geometry into the (committed) kernels' memory. */
+  open(k: Kernels): this {
+    this.kernels = k;
+    const { state, shares } = this.target;
+    const a = this.at;
+    k.i32.set(state.plain, a.plain >> 2);
+    k.i32.set(state.weighted, a.weighted >> 2);
+    if (state.plainSq && state.weightedSq) {
+      k.i32.set(state.plainSq, a.plainSq >> 2);
+      k.i32.set(state.weightedSq, a.weightedSq >> 2);
+    }
+    k.i32.set(shares.colA, a.colA >> 2);
+    k.f64.set(shares.colWA, a.colWA >> 3);
+    k.u8.set(shares.closes, a.closes);
+    return this;
+  }
+
+  /** Adds source rows [j0, j1), row j0 at address `rows` in the kernels' memory, rows contiguous. */
+  add(rows: number, j0: number, j1: number): void {
+    const { k } = this.kernels;
+    const { srcHeight, height } = this.target;
+    const a = this.at;
+    const n = this.rowLength;
+    let j = j0;
+    while (j < j1) {
+      const { row, first, second } = rowShares(j, srcHeight, height);
+      if (row !== this.current && this.current >= 0) this.flush(this.current);
+      this.current = row;
+      const p = rows + (j - j0) * n;
+      if (second > 0) {
+        // Straddles output rows `row` and `row + 1`: close the first, open the second.
+        k.addWeightedRow(p, n, first, a.weighted, a.weightedSq);
+        this.flush(row);
+        k.addWeightedRow(p, n, second, a.weighted, a.weightedSq);
+        this.current = row + 1;
+        j++;
+        continue;
+      }
+      // The run of whole rows of this output row (up to a straddling row or the stretch's end).
+      let end = j + 1;
+      while (end < j1) {
+        const s = rowShares(end, srcHeight, height);
+        if (s.row !== row || s.second !== 0) break;
+        end++;
+      }
+      k.addRows(p, n, end - j, a.plain, a.plainSq);
+      j = end;
+    }
+  }
+
+  /** Flushes what is pending and copies the column state back out. */
+  close(): void {
+    if (this.current >= 0) this.flush(this.current);
+    this.current = -1;
+    const k = this.kernels;
+    const { state } = this.target;
+    const a = this.at;
+    state.plain.set(k.i32.subarray(a.plain >> 2, (a.plain >> 2) + this.rowLength));
+    state.weighted.set(k.i32.subarray(a.weighted >> 2, (a.weighted >> 2) + this.rowLength));
+    if (state.plainSq && state.weightedSq) {
+      state.plainSq.set(k.i32.subarray(a.plainSq >> 2, (a.plainSq >> 2) + this.rowLength));
+      state.weightedSq.set(k.i32.subarray(a.weightedSq >> 2, (a.weightedSq >> 2) + this.rowLength));
+    }
+  }
+
+  /** Filters the pending column totals of output row `row` into the accumulator's sums (and resets them). */
+  private flush(row: number): void {
+    const { k } = this.kernels;
+    const { srcWidth, height, width, shares, sums, squares } = this.target;
+    const a = this.at;
+    const outLen = width * 3;
+    const base = row * outLen;
+    k.flushColumns(a.plain, a.weighted, height, a.colA, a.colWA, a.closes, shares.full, srcWidth, a.out, outLen);
+    const f64 = this.kernels.f64;
+    for (let i = 0, o = a.out >> 3; i < outLen; i++) sums[base + i] += f64[o + i];
+    if (squares) {
+      k.flushColumns(a.plainSq, a.weightedSq, height, a.colA, a.colWA, a.closes, shares.full, srcWidth, a.outSq, outLen);
+      for (let i = 0, o = a.outSq >> 3; i < outLen; i++) squares[base + i] += f64[o + i];
+    }
+  }
+}
+
+/** Rows of a staging band: about 256 KiB of samples, at least one row. */
+export function bandRows(rowLength: number): number {
+  return Math.max(1, Math.floor(262144 / rowLength));
+}
+
+/** Adds 8-bit rows [y0, y1) of `src` (a JavaScript array) through the kernels, a band at a time. */
+export function addRowsStaged(target: ColumnTarget, src: Uint8Array, y0: number, y1: number): void {
+  const scratch = new Scratch(kernels());
+  const session = new ColumnSession(target, scratch);
+  const rowLength = target.srcWidth * 3;
+  const rows = bandRows(rowLength);
+  const band = scratch.take(rows * rowLength);
+  const k = scratch.commit();
+  session.open(k);
+  for (let j = y0; j < y1; j += rows) {
+    const j1 = Math.min(y1, j + rows);
+    k.u8.set(src.subarray(j * rowLength, j1 * rowLength), band);
+    session.add(band, j, j1);
+  }
+  session.close();
 }

@@ -8,7 +8,7 @@
  */
 import type { FloatRgbImage, RgbImage, Segmentation } from './image.js';
 import { assertShape } from './image.js';
-import { addPlainRows, addWeightedRow, flushColumns, rowShares, type ColumnShares } from './resample-columns.js';
+import { MAX_8BIT_HEIGHT, addRowsStaged, columnState, type ColumnShares, type ColumnState, type ColumnTarget } from './resample-columns.js';
 
 /**
  * The working size of every attribute score: the image is resampled so that its long
@@ -60,7 +60,7 @@ export class AreaAccumulator {
   private readonly hrow: Float64Array;
   private readonly hrow2: Float64Array | null;
   /** Column accumulators of the 8-bit path (resample-columns.ts), allocated on first use. */
-  private columns: { plain: Int32Array; plainSq: Int32Array | null; weighted: Float64Array; weightedSq: Float64Array | null } | null = null;
+  private columns: ColumnState | null = null;
 
   constructor(
     readonly srcWidth: number,
@@ -97,8 +97,8 @@ export class AreaAccumulator {
   /** Adds source rows [y0, y1) of `src` (interleaved RGB, the full source image's buffer). */
   addRows(src: ArrayLike<number>, y0: number, y1: number): this {
     // The columns-first path keeps per-column Int32 sums of the rows of one output row;
-    // the sums of squares stay below 2³¹ while an output row spans < 33 000 source rows.
-    if (src instanceof Uint8Array && this.srcHeight / this.height < 33000) return this.addRows8(src, y0, y1);
+    // they stay below 2³¹ within these bounds (see MAX_8BIT_HEIGHT).
+    if (src instanceof Uint8Array && this.srcHeight / this.height < 33000 && this.height <= MAX_8BIT_HEIGHT) return this.addRows8(src, y0, y1);
     const { srcWidth: srcW, srcHeight: srcH, width, height, colA, colWA, closes, hrow, hrow2, sums, squares } = this;
     const rowLen = width * 3;
     const full = width; // a source column entirely inside one output column has weight `width`
@@ -168,53 +168,30 @@ export class AreaAccumulator {
 
   /**
    * The 8-bit path (resample-columns.ts): the rows of each output row are summed per
-   * source column (whole rows plainly, a straddling row with its integer weights), then
-   * filtered horizontally once. Same integer sums as the generic path.
+   * source column (whole rows plainly, a straddling row with its integer weights) by
+   * the WebAssembly kernels, then filtered horizontally once. Same integer sums as the
+   * generic path.
    */
   private addRows8(src: Uint8Array, y0: number, y1: number): this {
-    const rowLength = this.srcWidth * 3;
-    const withSquares = this.squares !== null;
-    const c = (this.columns ??= {
-      plain: new Int32Array(rowLength),
-      plainSq: withSquares ? new Int32Array(rowLength) : null,
-      weighted: new Float64Array(rowLength),
-      weightedSq: withSquares ? new Float64Array(rowLength) : null,
-    });
-    const shares: ColumnShares = { colA: this.colA, colWA: this.colWA, closes: this.closes, full: this.width };
-    const outRow = this.width * 3;
-    const flush = (row: number): void => {
-      flushColumns(c.plain, c.weighted, this.height, shares, this.sums, row * outRow);
-      if (c.plainSq && c.weightedSq && this.squares) flushColumns(c.plainSq, c.weightedSq, this.height, shares, this.squares, row * outRow);
-    };
-    let current = -1;
-    let j = y0;
-    while (j < y1) {
-      const { row, first, second } = rowShares(j, this.srcHeight, this.height);
-      if (row !== current && current >= 0) flush(current);
-      current = row;
-      if (second > 0) {
-        // Straddles output rows `row` and `row + 1`: close the first, open the second.
-        addWeightedRow(src, j * rowLength, rowLength, first, c.weighted, c.weightedSq);
-        flush(row);
-        addWeightedRow(src, j * rowLength, rowLength, second, c.weighted, c.weightedSq);
-        current = row + 1;
-        j++;
-        continue;
-      }
-      // The run of whole rows of this output row (up to a straddling row or the strip's end).
-      let end = j + 1;
-      while (end < y1 && rowShares(end, this.srcHeight, this.height).row === row && rowShares(end, this.srcHeight, this.height).second === 0) end++;
-      addPlainRows(src, j * rowLength, rowLength, end - j, c.plain, c.plainSq);
-      j = end;
-    }
-    if (current >= 0) flush(current);
+    addRowsStaged(this.columnTarget(), src, y0, y1);
     return this;
   }
 
-  /** Adds another accumulator's sums (same geometry), e.g. another thread's strip. */
-  merge(other: { sums: Float64Array; squares: Float64Array | null }): this {
-    for (let i = 0; i < this.sums.length; i++) this.sums[i] += other.sums[i];
-    if (this.squares && other.squares) for (let i = 0; i < this.squares.length; i++) this.squares[i] += other.squares[i];
+  /** The accumulator as a ColumnSession adds into it (8-bit sources). */
+  columnTarget(): ColumnTarget {
+    const state = (this.columns ??= columnState(this.srcWidth * 3, this.squares !== null));
+    const shares: ColumnShares = { colA: this.colA, colWA: this.colWA, closes: this.closes, full: this.width };
+    return { srcWidth: this.srcWidth, srcHeight: this.srcHeight, width: this.width, height: this.height, shares, state, sums: this.sums, squares: this.squares };
+  }
+
+  /**
+   * Adds another accumulator's sums (same geometry), e.g. another thread's strip; with
+   * `rows` ([first, end) output rows), only those, where a strip's sums can be non-zero.
+   */
+  merge(other: { sums: Float64Array; squares: Float64Array | null }, rows: readonly [number, number] = [0, this.height]): this {
+    const a = rows[0] * this.width * 3, b = rows[1] * this.width * 3;
+    for (let i = a; i < b; i++) this.sums[i] += other.sums[i];
+    if (this.squares && other.squares) for (let i = a; i < b; i++) this.squares[i] += other.squares[i];
     return this;
   }
 

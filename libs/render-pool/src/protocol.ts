@@ -50,6 +50,8 @@ export type Task = DownsampleTask | ApplyTask | SolveTask | LutTask;
 export interface TaskResult {
   readonly sums: Float64Array | null;
   readonly squares: Float64Array | null;
+  /** The output rows [first, end) the sums cover (all others are zero). */
+  readonly rows: readonly [number, number] | null;
   readonly solves: readonly RegionSolveResponse[] | null;
   readonly luts: readonly Float32Array[] | null;
 }

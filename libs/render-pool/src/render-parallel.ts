@@ -109,16 +109,16 @@ export async function planParallel(pool: RenderPool, prepared: PreparedImage, ma
 }
 
 function mergeSums(into: AreaAccumulator, results: readonly TaskResult[]): AreaAccumulator {
-  for (const r of results) if (r.sums) into.merge({ sums: r.sums, squares: r.squares });
+  for (const r of results) if (r.sums) into.merge({ sums: r.sums, squares: r.squares }, r.rows ?? undefined);
   return into;
 }
 
 /**
- * The embedded renderer's `render`, with its three full-resolution passes — area
- * downsampling of the input, the plan's application and the downsampling of the output
- * for measurement — split into strips of rows across the pool's threads. Same result as
- * `render` to the bit. Planning (at the working size) solves its regions on the pool's
- * threads too (planParallel).
+ * The embedded renderer's `render`, with its full-resolution passes — area downsampling
+ * of the input, and the plan's application with the output area-averaged as it is
+ * written (for the report's measurement) — split into strips of rows across the pool's
+ * threads. Same result as `render` to the bit. Planning (at the working size) solves its
+ * regions on the pool's threads too (planParallel).
  */
 export async function renderParallel(
   pool: RenderPool,

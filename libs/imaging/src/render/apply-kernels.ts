@@ -4,9 +4,8 @@
  * interpolation as in lut.ts (Kasson et al. 1995), with every input code's lattice cell
  * and fraction precomputed, so a lookup is three table reads, one of six tetrahedra and
  * four lattice reads per channel. No allocation, no Float64 intermediates in memory.
+ * (16-bit images; 8-bit ones run on the WebAssembly kernels, apply-wasm.ts.)
  */
-
-import { cacheSlot, type ColourCache } from './lut-cache.js';
 
 /** Per input code (0..max): lattice offsets premultiplied by the red/green/blue strides, and the fraction. */
 export interface LatticeTables {
@@ -59,48 +58,6 @@ export function lutRun(lut: Float32Array, t: LatticeTables, s: Uint8Array | Uint
     d[p] = w0 * lut[base] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3];
     d[p + 1] = w0 * lut[base + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1];
     d[p + 2] = w0 * lut[base + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2];
-  }
-}
-
-/**
- * `lutRun` for 8-bit images, through the region's colour cache: a colour seen before
- * takes its cached output, others are interpolated (exactly as `lutRun` does) and cached.
- */
-export function lutRun8(lut: Float32Array, t: LatticeTables, cache: ColourCache, s: Uint8Array, d: Uint8Array, pa: number, pb: number): void {
-  const { sR, sG, idxR, idxG, idxB, frac } = t;
-  const { keys, values } = cache;
-  const sRGB = sR + sG + 3;
-  for (let p = pa; p < pb; p += 3) {
-    const r = s[p], g = s[p + 1], b = s[p + 2];
-    const key = (r << 16) | (g << 8) | b;
-    const slot = cacheSlot(key);
-    if (keys[slot] === key) {
-      const v = values[slot];
-      d[p] = v >>> 16;
-      d[p + 1] = v >>> 8;
-      d[p + 2] = v;
-      continue;
-    }
-    const fr = frac[r], fg = frac[g], fb = frac[b];
-    const base = idxR[r] + idxG[g] + idxB[b];
-    let o1: number, o2: number, w0: number, w1: number, w2: number, w3: number;
-    if (fr >= fg) {
-      if (fg >= fb) { o1 = sR; o2 = sR + sG; w0 = 1 - fr; w1 = fr - fg; w2 = fg - fb; w3 = fb; }
-      else if (fr >= fb) { o1 = sR; o2 = sR + 3; w0 = 1 - fr; w1 = fr - fb; w2 = fb - fg; w3 = fg; }
-      else { o1 = 3; o2 = sR + 3; w0 = 1 - fb; w1 = fb - fr; w2 = fr - fg; w3 = fg; }
-    } else if (fb >= fg) { o1 = 3; o2 = sG + 3; w0 = 1 - fb; w1 = fb - fg; w2 = fg - fr; w3 = fr; }
-    else if (fb >= fr) { o1 = sG; o2 = sG + 3; w0 = 1 - fg; w1 = fg - fb; w2 = fb - fr; w3 = fr; }
-    else { o1 = sG; o2 = sR + sG; w0 = 1 - fg; w1 = fg - fr; w2 = fr - fb; w3 = fb; }
-    const c1 = base + o1, c2 = base + o2, c3 = base + sRGB;
-    // Truncation of values in [0.5, 255.5]: the +0.5 folded into the LUT makes it rounding.
-    const or = (w0 * lut[base] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3]) | 0;
-    const og = (w0 * lut[base + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1]) | 0;
-    const ob = (w0 * lut[base + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2]) | 0;
-    keys[slot] = key;
-    values[slot] = (or << 16) | (og << 8) | ob;
-    d[p] = or;
-    d[p + 1] = og;
-    d[p + 2] = ob;
   }
 }
 

@@ -3,13 +3,15 @@
  * transform (3-D LUT, tetrahedral interpolation) and w_r its guided-filter weight,
  * clamped to [0, 1]. Pixels no edited region reaches are copied bit for bit; pixels
  * deep inside one region take a single LUT lookup. Works on any strip of rows, so
- * callers can split an image across threads; extra memory is O(width) plus a 512 KiB
- * colour cache per region for 8-bit images (lut-cache.ts).
+ * callers can split an image across threads; extra memory is O(width), plus for 8-bit
+ * images the WebAssembly kernels' working memory (apply-wasm.ts: a band of rows, and a
+ * LUT and a 512 KiB colour cache per region).
  */
 
 import type { RgbImage } from '../image.js';
-import { blendRun, latticeTables, lutRun, lutRun8, type LatticeTables } from './apply-kernels.js';
-import { colourCache, type ColourCache } from './lut-cache.js';
+import type { AreaAccumulator } from '../resample.js';
+import { blendRun, latticeTables, lutRun, type LatticeTables } from './apply-kernels.js';
+import { applyRows8, cellCoefficients, columnMap } from './apply-wasm.js';
 import { CELL_MIXED, CELL_UNTOUCHED, cellsAcross, type RenderPlan } from './plan.js';
 
 /** Allocates the output container for `image` (same size and bit depth). */
@@ -18,56 +20,12 @@ export function allocateLike(image: RgbImage): RgbImage {
   return { width: image.width, height: image.height, data };
 }
 
-/** Per full-resolution column: its grid x coordinate; per grid cell column: its first full-resolution column. */
-interface ColumnMap {
-  readonly gx: Float32Array;
-  readonly cellStart: Int32Array;
-}
-
-/** Grid coordinate of each full-resolution column (pixel centres aligned) and the column runs of each cell. */
-function columnMap(plan: RenderPlan, width: number): ColumnMap {
-  const cells = cellsAcross(plan.gridWidth);
-  const gx = new Float32Array(width);
-  const cellStart = new Int32Array(cells + 1).fill(width);
-  for (let x = width - 1; x >= 0; x--) {
-    const g = Math.min(plan.gridWidth - 1, Math.max(0, ((x + 0.5) * plan.gridWidth) / width - 0.5));
-    gx[x] = g;
-    cellStart[Math.min(cells - 1, Math.floor(g))] = x;
-  }
-  // Cells no column falls in (a grid wider than the image) start where the next one does.
-  for (let c = cells - 1; c >= 0; c--) if (cellStart[c] > cellStart[c + 1]) cellStart[c] = cellStart[c + 1];
-  return { gx, cellStart };
-}
-
-/**
- * A region's feathering coefficients (a_r, a_g, a_b, b) at the two grid columns of a cell,
- * interpolated to the current row; zero outside the region's window. Writes 8 numbers.
- */
-function cellCoefficients(plan: RenderPlan, k: number, cell: number, gy: number, out: Float64Array): void {
-  const f = plan.regions[k].feather;
-  out.fill(0);
-  const ly = gy - f.y0;
-  if (f.width === 0 || ly < 0 || ly > f.height - 1) return;
-  let iy = Math.floor(ly);
-  if (iy > f.height - 2) iy = Math.max(0, f.height - 2);
-  const iy1 = f.height > 1 ? iy + 1 : iy;
-  const ty = f.height > 1 ? ly - iy : 0;
-  for (let side = 0; side < 2; side++) {
-    const lx = cell + side - f.x0;
-    if (lx < 0 || lx > f.width - 1) continue;
-    const p0 = 4 * (iy * f.width + lx), p1 = 4 * (iy1 * f.width + lx);
-    for (let c = 0; c < 4; c++) out[side * 4 + c] = (1 - ty) * f.ab[p0 + c] + ty * f.ab[p1 + c];
-  }
-}
-
 /** Per-call tables of the pass: LUTs scaled to output codes, lattice position of every input code. */
 interface PassTables {
   readonly max: number;
   /** LUTs pre-scaled to output codes, with +0.5 folded in for rounding by truncation. */
   readonly luts: Float32Array[];
   readonly lattice: LatticeTables;
-  /** 8-bit passes only: one colour cache per region (see lut-cache.ts), made on first use. */
-  readonly caches: (ColourCache | null)[];
 }
 
 function passTables(plan: RenderPlan, max: number): PassTables {
@@ -76,20 +34,26 @@ function passTables(plan: RenderPlan, max: number): PassTables {
     for (let i = 0; i < l.length; i++) l[i] = r.lut[i] * max + 0.5;
     return l;
   });
-  return { max, luts, lattice: latticeTables(plan.lutSize, max), caches: plan.regions.map(() => null) };
+  return { max, luts, lattice: latticeTables(plan.lutSize, max) };
 }
 
 /**
  * Applies `plan` to rows [y0, y1) of `src`, writing the same rows of `dst` (which may
  * be `src` itself: each pixel is read before it is written). Each row is walked in runs
  * of one grid cell: untouched runs are copied, single-region runs take one tight LUT
- * loop, boundary runs blend the regions that reach the cell.
+ * loop, boundary runs blend the regions that reach the cell. With `measure`, the output
+ * rows are also added to it (the report measures the output at the working size);
+ * 8-bit images do both on the WebAssembly kernels, a band of rows at a time.
  */
-export function applyPlanRows(plan: RenderPlan, src: RgbImage, dst: RgbImage, y0 = 0, y1 = src.height): void {
+export function applyPlanRows(plan: RenderPlan, src: RgbImage, dst: RgbImage, y0 = 0, y1 = src.height, measure: AreaAccumulator | null = null): void {
   if (dst.width !== src.width || dst.height !== src.height || dst.data.constructor !== src.data.constructor) {
     throw new RangeError('applyPlanRows: destination must match the source size and bit depth');
   }
   const { width: W, height: H } = src;
+  if (src.data instanceof Uint8Array && dst.data instanceof Uint8Array) {
+    applyRows8(plan, src.data, dst.data, W, H, y0, y1, measure);
+    return;
+  }
   const tables = passTables(plan, src.data instanceof Uint16Array ? 65535 : 255);
   const cellsW = cellsAcross(plan.gridWidth);
   const cellsH = cellsAcross(plan.gridHeight);
@@ -116,11 +80,7 @@ export function applyPlanRows(plan: RenderPlan, src: RgbImage, dst: RgbImage, y0
         continue;
       }
       if (mode !== CELL_MIXED) {
-        const k = mode - 1;
-        if (s instanceof Uint8Array && d instanceof Uint8Array) {
-          const cache = (tables.caches[k] ??= colourCache());
-          lutRun8(tables.luts[k], tables.lattice, cache, s, d, pa, pb);
-        } else lutRun(tables.luts[k], tables.lattice, s, d, pa, pb);
+        lutRun(tables.luts[mode - 1], tables.lattice, s, d, pa, pb);
         continue;
       }
       // Boundary cell: the regions that reach it, with their coefficients on this row.
@@ -137,6 +97,7 @@ export function applyPlanRows(plan: RenderPlan, src: RgbImage, dst: RgbImage, y0
       blendRun(tables.luts, tables.lattice, active, nActive, coef, s, d, pa, pb, xa, txOf, gx0, tables.max);
     }
   }
+  measure?.addRows(d, y0, y1);
 }
 
 /** Applies `plan` to a whole image. */

@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { boxMean, featherCoefficients, prepareGuide } from './guided-filter.js';
+import { boxMean4, featherCoefficients, prepareGuide } from './guided-filter.js';
 
-describe('boxMean', () => {
-  it('equals the naive clipped-window mean', () => {
-    const W = 9, H = 7, r = 2;
-    const src = Float32Array.from({ length: W * H }, (_, i) => (i * 7919) % 13);
-    const out = boxMean(src, W, H, r, new Float32Array(W * H), new Float32Array(W * H));
-    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-      let s = 0, n = 0;
-      for (let yy = Math.max(0, y - r); yy <= Math.min(H - 1, y + r); yy++) for (let xx = Math.max(0, x - r); xx <= Math.min(W - 1, x + r); xx++) { s += src[yy * W + xx]; n++; }
-      expect(out[y * W + x]).toBeCloseTo(s / n, 4);
+describe('boxMean4', () => {
+  it('equals the naive clipped-window mean, in each of the four channels', () => {
+    for (const [W, H, r] of [[9, 7, 2], [3, 11, 4], [1, 1, 4]]) {
+      const src = Float32Array.from({ length: 4 * W * H }, (_, i) => ((i * 7919) % 13) - (i % 4) * 3.5);
+      const out = boxMean4(src, W, H, r);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 4; c++) {
+        let s = 0, n = 0;
+        for (let yy = Math.max(0, y - r); yy <= Math.min(H - 1, y + r); yy++) for (let xx = Math.max(0, x - r); xx <= Math.min(W - 1, x + r); xx++) { s += src[4 * (yy * W + xx) + c]; n++; }
+        expect(out[4 * (y * W + x) + c]).toBeCloseTo(s / n, 4);
+      }
     }
   });
 });

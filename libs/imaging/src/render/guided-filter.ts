@@ -5,106 +5,117 @@
  * (K. He, J. Sun, "Fast Guided Filter", arXiv:1505.00996, 2015): the linear
  * coefficients (a, b) are interpolated to full resolution and applied to the
  * full-resolution guide, so weights follow object edges at every resolution.
+ * The box means run on the WebAssembly kernels, four channels at a time.
  */
 
-/** Box mean over the (2r+1)² window clipped to the image, by running sums. O(w·h). */
-export function boxMean(src: Float32Array, width: number, height: number, radius: number, out: Float32Array, tmp: Float32Array): Float32Array {
-  // Horizontal pass into tmp (sums), then vertical pass dividing by the clipped window area.
-  const reach = Math.min(radius, width - 1);
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    let acc = 0;
-    for (let x = 0; x <= reach; x++) acc += src[row + x];
-    // Three stretches, so the loops carry no bounds tests: the window grows, slides, shrinks.
-    const grow = Math.min(width, Math.max(0, width - radius - 1));
-    let x = 0;
-    for (; x < grow && x < radius; x++) {
-      tmp[row + x] = acc;
-      acc += src[row + x + radius + 1];
-    }
-    for (; x < grow; x++) {
-      tmp[row + x] = acc;
-      acc += src[row + x + radius + 1];
-      acc -= src[row + x - radius];
-    }
-    for (; x < width; x++) {
-      tmp[row + x] = acc;
-      if (x - radius >= 0) acc -= src[row + x - radius];
-    }
-  }
-  // Clipped window widths per column: the same for every row.
-  const nx = new Float64Array(width);
-  for (let x = 0; x < width; x++) nx[x] = Math.min(width - 1, x + radius) - Math.max(0, x - radius) + 1;
-  const colAcc = new Float64Array(width);
-  for (let y = 0; y < Math.min(radius, height - 1) + 1; y++) for (let x = 0; x < width; x++) colAcc[x] += tmp[y * width + x];
-  for (let y = 0; y < height; y++) {
-    const ny = Math.min(height - 1, y + radius) - Math.max(0, y - radius) + 1;
-    const row = y * width;
-    for (let x = 0; x < width; x++) out[row + x] = colAcc[x] / (nx[x] * ny);
-    const add = y + radius + 1;
-    const sub = y - radius;
-    if (add < height && sub >= 0) {
-      const ra = add * width, rs = sub * width;
-      for (let x = 0; x < width; x++) {
-        colAcc[x] += tmp[ra + x];
-        colAcc[x] -= tmp[rs + x];
-      }
-    } else {
-      if (add < height) for (let x = 0; x < width; x++) colAcc[x] += tmp[add * width + x];
-      if (sub >= 0) for (let x = 0; x < width; x++) colAcc[x] -= tmp[sub * width + x];
-    }
-  }
-  return out;
+import { Scratch, acquireKernels, kernels, releaseKernels, type Kernels } from '../wasm/kernels.js';
+
+/** Operands of boxMean4 for a width × height grid, laid out on a Scratch: input, output, scratch rows (addresses). */
+interface BoxOperands {
+  readonly src: number;
+  readonly out: number;
+  readonly tmp: number;
+  readonly col: number;
 }
 
-/** The guide's local statistics, shared by every region filtered with it. */
-export interface GuideStatistics {
-  readonly width: number;
-  readonly height: number;
-  readonly radius: number;
-  /** Planar guide channels (R, G, B on 0..1). */
-  readonly guide: readonly [Float32Array, Float32Array, Float32Array];
-  readonly mean: readonly [Float32Array, Float32Array, Float32Array];
-  /** (Σ + εU)⁻¹ per pixel, symmetric: rr, rg, rb, gg, gb, bb. */
-  readonly inverse: readonly Float32Array[];
+function boxOperands(scratch: Scratch, width: number, height: number): BoxOperands {
+  const n = width * height;
+  return { src: scratch.take(16 * n), out: scratch.take(16 * n), tmp: scratch.take(16 * n), col: scratch.take(32 * width) };
 }
 
 /**
- * Prepares the guide: planar channels, local means and the inverted regularised
- * local covariance (He et al. 2013, eq. 14). `rgb255` is interleaved 0..255.
+ * Box means over the (2r+1)² window clipped to the image, of four interleaved channels
+ * at once (the kernels' boxMean4: running sums in double precision, O(w·h)).
+ */
+export function boxMean4(src: Float32Array, width: number, height: number, radius: number): Float32Array {
+  const scratch = new Scratch(kernels());
+  const at = boxOperands(scratch, width, height);
+  const k = scratch.commit();
+  k.f32.set(src, at.src >> 2);
+  k.k.boxMean4(at.src, width, height, radius, at.out, at.tmp, at.col);
+  return k.f32.slice(at.out >> 2, (at.out >> 2) + 4 * width * height);
+}
+
+/**
+ * The guide's local statistics, shared by every region filtered with it. They stay in a
+ * kernels instance of their own (wasm/kernels.ts) for the regions' filters; `dispose`
+ * hands it back once the last region is filtered.
+ */
+export class GuideStatistics {
+  private released = false;
+
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly radius: number,
+    /** The instance holding them, and where: the guide and its means (f32 × 4 per pixel: r, g, b, –), (Σ + εU)⁻¹ (f32 × 8: rr, rg, rb, gg, gb, bb, –, –). */
+    readonly kernels: Kernels,
+    readonly at: { readonly guide: number; readonly mean: number; readonly inv: number; readonly end: number },
+  ) {}
+
+  dispose(): void {
+    if (this.released) return;
+    this.released = true;
+    releaseKernels(this.kernels);
+  }
+
+  private labels: { readonly of: Uint8Array; readonly bounds: Int32Array; readonly at: number } | null = null;
+
+  /**
+   * The region raster the feathers are filtered for, copied next to the statistics once
+   * (every region of a plan filters with the same one), with each label's bounding box
+   * (minX, minY, maxX, maxY; maxX −1 for an absent label) from one scan.
+   */
+  labelsLoaded(labels: Uint8Array): { bounds: Int32Array; at: number } {
+    if (this.labels?.of === labels) return this.labels;
+    const { width: W, height: H } = this;
+    const bounds = new Int32Array(4 * 256);
+    for (let l = 0; l < 256; l++) bounds.set([W, H, -1, -1], 4 * l);
+    for (let y = 0, i = 0; y < H; y++) {
+      for (let x = 0; x < W; x++, i++) {
+        const o = 4 * labels[i];
+        if (x < bounds[o]) bounds[o] = x;
+        if (y < bounds[o + 1]) bounds[o + 1] = y;
+        if (x > bounds[o + 2]) bounds[o + 2] = x;
+        bounds[o + 3] = y;
+      }
+    }
+    const at = this.at.end;
+    this.kernels.ensure(at + W * H);
+    this.kernels.u8.set(labels, at);
+    this.labels = { of: labels, bounds, at };
+    return this.labels;
+  }
+
+  /** Where per-region operands may start in the instance: above the statistics and the labels. */
+  get top(): number {
+    return this.at.end + Math.ceil((this.width * this.height) / 16) * 16;
+  }
+}
+
+/**
+ * Prepares the guide: its channels, local means and the inverted regularised local
+ * covariance (He et al. 2013, eq. 14). `rgb255` is interleaved 0..255.
  */
 export function prepareGuide(rgb255: Float32Array, width: number, height: number, radius: number, epsilon: number): GuideStatistics {
   const n = width * height;
-  const guide: [Float32Array, Float32Array, Float32Array] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  for (let i = 0; i < n; i++) {
-    guide[0][i] = rgb255[3 * i] / 255;
-    guide[1][i] = rgb255[3 * i + 1] / 255;
-    guide[2][i] = rgb255[3 * i + 2] / 255;
+  const k = acquireKernels();
+  const scratch = new Scratch(k);
+  const at = { guide: scratch.take(16 * n), mean: scratch.take(16 * n), inv: scratch.take(32 * n) };
+  const end = scratch.take(0);
+  const rgb = scratch.take(4 * rgb255.length);
+  const box = boxOperands(scratch, width, height);
+  // Nine box means, four at a time: (r, g, b, rr), (rg, rb, gg, gb), (bb, –, –, –).
+  const means = [box.out, scratch.take(16 * n), scratch.take(16 * n)];
+  scratch.commit();
+  k.f32.set(rgb255, rgb >> 2);
+  k.k.guideImage(rgb, n, at.guide);
+  for (let part = 0; part < 3; part++) {
+    k.k.guideProducts(at.guide, n, part, box.src);
+    k.k.boxMean4(box.src, width, height, radius, means[part], box.tmp, box.col);
   }
-  const tmp = new Float32Array(n);
-  const prod = new Float32Array(n);
-  const mean = guide.map((c) => boxMean(c, width, height, radius, new Float32Array(n), tmp)) as [Float32Array, Float32Array, Float32Array];
-  const pairs: [number, number][] = [[0, 0], [0, 1], [0, 2], [1, 1], [1, 2], [2, 2]];
-  const cov = pairs.map(([i, j]) => {
-    for (let k = 0; k < n; k++) prod[k] = guide[i][k] * guide[j][k];
-    const c = boxMean(prod, width, height, radius, new Float32Array(n), tmp);
-    for (let k = 0; k < n; k++) c[k] -= mean[i][k] * mean[j][k];
-    return c;
-  });
-  const inverse = pairs.map(() => new Float32Array(n));
-  for (let k = 0; k < n; k++) {
-    const rr = cov[0][k] + epsilon, rg = cov[1][k], rb = cov[2][k];
-    const gg = cov[3][k] + epsilon, gb = cov[4][k], bb = cov[5][k] + epsilon;
-    const c00 = gg * bb - gb * gb, c01 = rb * gb - rg * bb, c02 = rg * gb - rb * gg;
-    const det = rr * c00 + rg * c01 + rb * c02;
-    inverse[0][k] = c00 / det;
-    inverse[1][k] = c01 / det;
-    inverse[2][k] = c02 / det;
-    inverse[3][k] = (rr * bb - rb * rb) / det;
-    inverse[4][k] = (rb * rg - rr * gb) / det;
-    inverse[5][k] = (rr * gg - rg * rg) / det;
-  }
-  return { width, height, radius, guide, mean, inverse };
+  k.k.guideStats(means[0], means[1], means[2], n, epsilon, at.mean, at.inv);
+  return new GuideStatistics(width, height, radius, k, { ...at, end });
 }
 
 /** A region's feathering coefficients on a window of the grid (zero outside it). */
@@ -120,78 +131,32 @@ export interface FeatherCoefficients {
 /**
  * Filters a region's indicator (1 inside, 0 outside) with the guide and returns the
  * box-averaged linear coefficients, on the region's bounding box grown by the
- * filter's reach (2r + 1), outside which they are exactly zero.
+ * filter's reach (2r + 1), outside which they are exactly zero. The regions filtered
+ * with one `stats` share one raster (`labels`, not changed in between: see labelsLoaded).
  */
 export function featherCoefficients(stats: GuideStatistics, labels: Uint8Array, id: number): FeatherCoefficients {
   const { width: W, height: H, radius: r } = stats;
-  let minX = W, minY = H, maxX = -1, maxY = -1;
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      if (labels[y * W + x] !== id) continue;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      if (y > maxY) maxY = y;
-    }
-  }
+  const { bounds, at: lab } = stats.labelsLoaded(labels);
+  const minX = bounds[4 * id], minY = bounds[4 * id + 1], maxX = bounds[4 * id + 2], maxY = bounds[4 * id + 3];
   if (maxX < 0) return { x0: 0, y0: 0, width: 0, height: 0, ab: new Float32Array(0) };
   const reach = 2 * r + 1;
   const x0 = Math.max(0, minX - reach), y0 = Math.max(0, minY - reach);
   const w = Math.min(W - 1, maxX + reach) - x0 + 1;
   const h = Math.min(H - 1, maxY + reach) - y0 + 1;
   const n = w * h;
-  const p = new Float32Array(n);
-  const ip = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const g = (y + y0) * W + x + x0;
-      const k = y * w + x;
-      if (labels[g] === id) {
-        p[k] = 1;
-        ip[0][k] = stats.guide[0][g];
-        ip[1][k] = stats.guide[1][g];
-        ip[2][k] = stats.guide[2][g];
-      }
-    }
-  }
-  const tmp = new Float32Array(n);
-  const meanP = boxMean(p, w, h, r, new Float32Array(n), tmp);
-  const meanIp = ip.map((c) => boxMean(c, w, h, r, new Float32Array(n), tmp));
-  const a = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-  const b = new Float32Array(n);
-  const [i0, i1, i2, i3, i4, i5] = stats.inverse;
-  const [m0, m1, m2] = stats.mean;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const k = y * w + x;
-      const g = (y + y0) * W + x + x0;
-      const mp = meanP[k];
-      if (mp === 0 || mp === 1) {
-        // A window entirely outside or inside the region: the filter is exactly flat.
-        a[0][k] = 0; a[1][k] = 0; a[2][k] = 0; b[k] = mp;
-        continue;
-      }
-      const c0 = meanIp[0][k] - m0[g] * mp;
-      const c1 = meanIp[1][k] - m1[g] * mp;
-      const c2 = meanIp[2][k] - m2[g] * mp;
-      const a0 = i0[g] * c0 + i1[g] * c1 + i2[g] * c2;
-      const a1 = i1[g] * c0 + i3[g] * c1 + i4[g] * c2;
-      const a2 = i2[g] * c0 + i4[g] * c1 + i5[g] * c2;
-      a[0][k] = a0; a[1][k] = a1; a[2][k] = a2;
-      b[k] = mp - a0 * m0[g] - a1 * m1[g] - a2 * m2[g];
-    }
-  }
-  const ma = a.map((c) => boxMean(c, w, h, r, new Float32Array(n), tmp));
-  const mb = boxMean(b, w, h, r, new Float32Array(n), tmp);
-  const ab = new Float32Array(n * 4);
-  for (let k = 0; k < n; k++) {
-    // Snap the flat parts to exact 0/1 so that interiors take the fast path and
-    // pixels far from the region stay bit-identical.
-    const flat = Math.abs(ma[0][k]) < 1e-7 && Math.abs(ma[1][k]) < 1e-7 && Math.abs(ma[2][k]) < 1e-7;
-    ab[4 * k] = flat ? 0 : ma[0][k];
-    ab[4 * k + 1] = flat ? 0 : ma[1][k];
-    ab[4 * k + 2] = flat ? 0 : ma[2][k];
-    ab[4 * k + 3] = flat && Math.abs(mb[k]) < 1e-6 ? 0 : flat && Math.abs(mb[k] - 1) < 1e-6 ? 1 : mb[k];
-  }
+  // The region's operands above the guide's statistics (and the labels) in their instance.
+  const k = stats.kernels;
+  const scratch = new Scratch(k, stats.top);
+  const box = boxOperands(scratch, w, h);
+  scratch.commit();
+  // Box means of (p, I·p), p the region's indicator; the linear coefficients; their box means.
+  k.k.featherInput(lab, stats.at.guide, W, x0, y0, w, h, id, box.src);
+  k.k.boxMean4(box.src, w, h, r, box.out, box.tmp, box.col);
+  k.k.featherLinear(box.out, stats.at.mean, stats.at.inv, W, x0, y0, w, h, box.src);
+  k.k.boxMean4(box.src, w, h, r, box.out, box.tmp, box.col);
+  // Flat parts snapped to exact 0/1, so that interiors take the fast path and pixels far
+  // from the region stay bit-identical.
+  k.k.featherSnap(box.out, n);
+  const ab = k.f32.slice(box.out >> 2, (box.out >> 2) + 4 * n);
   return { x0, y0, width: w, height: h, ab };
 }

@@ -19,6 +19,7 @@
 import { SRGB8_TO_LINEAR, linearToSrgbFast, srgbToLinear } from '../color/srgb.js';
 import type { FloatRgbImage } from '../image.js';
 import { emptyStats, type RegionStats } from '../scores/stats.js';
+import { Scratch, newKernels, type Kernels } from '../wasm/kernels.js';
 import { applyOperator, buildOperator, type Strengths } from './operators.js';
 
 /** Lattice nodes per axis for the solver's LUT (the final render uses LUT_SIZE). */
@@ -57,10 +58,45 @@ export interface RegionProxy {
 
 const SIZE = PROXY_LUT_SIZE;
 const S_R = SIZE * SIZE * 3, S_G = SIZE * 3, S_B = 3, S_ALL = S_R + S_G + S_B;
+/** Node-number strides of the red and green axes (blue's is 1). */
+const N_R = SIZE * SIZE, N_G = SIZE;
 
 /** Whether a pixel's block is smooth enough for its mean alone to stand for it. */
 function isSmooth(spread: Float32Array | null, i: number): boolean {
   return !spread || (spread[3 * i] < SMOOTH_SPREAD && spread[3 * i + 1] < SMOOTH_SPREAD && spread[3 * i + 2] < SMOOTH_SPREAD);
+}
+
+/**
+ * Point np at colour (r, g, b) (0..255, clamped): its lattice cell's first vertex and
+ * the second and third vertices of its tetrahedron (offsets into an RGB LUT), the
+ * weights of vertices 2–4, and the four vertices marked as touched.
+ */
+function point(r: number, g: number, b: number, np: number, v0: Int32Array, v1: Int32Array, v2: Int32Array, w: Float32Array, touched: Uint8Array): void {
+  const fr = ((r < 0 ? 0 : r > 255 ? 255 : r) * (SIZE - 1)) / 255;
+  const fg = ((g < 0 ? 0 : g > 255 ? 255 : g) * (SIZE - 1)) / 255;
+  const fb = ((b < 0 ? 0 : b > 255 ? 255 : b) * (SIZE - 1)) / 255;
+  let ir = fr | 0, ig = fg | 0, ib = fb | 0;
+  if (ir > SIZE - 2) ir = SIZE - 2;
+  if (ig > SIZE - 2) ig = SIZE - 2;
+  if (ib > SIZE - 2) ib = SIZE - 2;
+  const dr = fr - ir, dg = fg - ig, db = fb - ib;
+  let o1: number, o2: number, w1: number, w2: number, w3: number;
+  if (dr >= dg) {
+    if (dg >= db) { o1 = N_R; o2 = N_R + N_G; w1 = dr - dg; w2 = dg - db; w3 = db; }
+    else if (dr >= db) { o1 = N_R; o2 = N_R + 1; w1 = dr - db; w2 = db - dg; w3 = dg; }
+    else { o1 = 1; o2 = N_R + 1; w1 = db - dr; w2 = dr - dg; w3 = dg; }
+  } else if (db >= dg) { o1 = 1; o2 = N_G + 1; w1 = db - dg; w2 = dg - dr; w3 = dr; }
+  else if (db >= dr) { o1 = N_G; o2 = N_G + 1; w1 = dg - db; w2 = db - dr; w3 = dr; }
+  else { o1 = N_G; o2 = N_R + N_G; w1 = dg - dr; w2 = dr - db; w3 = db; }
+  // Node numbers (r·size² + g·size + b); offsets into an RGB LUT are 3× them.
+  const node = ir * N_R + ig * N_G + ib;
+  v0[np] = 3 * node;
+  v1[np] = 3 * (node + o1);
+  v2[np] = 3 * (node + o2);
+  w[3 * np] = w1;
+  w[3 * np + 1] = w2;
+  w[3 * np + 2] = w3;
+  touched[node] = touched[node + o1] = touched[node + o2] = touched[node + N_R + N_G + 1] = 1;
 }
 
 /** Builds the proxy of region `id` from the working-size means and block spreads. */
@@ -98,57 +134,32 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
   const v0 = new Int32Array(points), v1 = new Int32Array(points), v2 = new Int32Array(points), w = new Float32Array(3 * points);
   const touched = new Uint8Array(SIZE * SIZE * SIZE);
   let np = 0, lum = 0;
-  const point = (r: number, g: number, b: number): void => {
-    const fr = (Math.min(255, Math.max(0, r)) * (SIZE - 1)) / 255;
-    const fg = (Math.min(255, Math.max(0, g)) * (SIZE - 1)) / 255;
-    const fb = (Math.min(255, Math.max(0, b)) * (SIZE - 1)) / 255;
-    const ir = Math.min(SIZE - 2, Math.floor(fr)), ig = Math.min(SIZE - 2, Math.floor(fg)), ib = Math.min(SIZE - 2, Math.floor(fb));
-    const dr = fr - ir, dg = fg - ig, db = fb - ib;
-    let o1: number, o2: number, w1: number, w2: number, w3: number;
-    if (dr >= dg) {
-      if (dg >= db) { o1 = S_R; o2 = S_R + S_G; w1 = dr - dg; w2 = dg - db; w3 = db; }
-      else if (dr >= db) { o1 = S_R; o2 = S_R + S_B; w1 = dr - db; w2 = db - dg; w3 = dg; }
-      else { o1 = S_B; o2 = S_R + S_B; w1 = db - dr; w2 = dr - dg; w3 = dg; }
-    } else if (db >= dg) { o1 = S_B; o2 = S_G + S_B; w1 = db - dg; w2 = dg - dr; w3 = dr; }
-    else if (db >= dr) { o1 = S_G; o2 = S_G + S_B; w1 = dg - db; w2 = db - dr; w3 = dr; }
-    else { o1 = S_G; o2 = S_R + S_G; w1 = dg - dr; w2 = dr - db; w3 = db; }
-    const at = ir * S_R + ig * S_G + ib * S_B;
-    v0[np] = at;
-    v1[np] = at + o1;
-    v2[np] = at + o2;
-    w[3 * np] = w1;
-    w[3 * np + 1] = w2;
-    w[3 * np + 2] = w3;
-    np++;
-    touched[at / 3] = 1;
-    touched[(at + o1) / 3] = 1;
-    touched[(at + o2) / 3] = 1;
-    touched[(at + S_ALL) / 3] = 1;
-  };
   for (let k = 0; k < n; k++) {
     const i = pixelAt[k];
     const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
     lum += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
-    if (k < singles) point(r, g, b);
+    if (k < singles) point(r, g, b, np++, v0, v1, v2, w, touched);
     else {
       const sr = (spread as Float32Array)[3 * i], sg = (spread as Float32Array)[3 * i + 1], sb = (spread as Float32Array)[3 * i + 2];
-      point(r + sr, g + sg, b + sb);
-      point(r - sr, g - sg, b - sb);
+      point(r + sr, g + sg, b + sb, np++, v0, v1, v2, w, touched);
+      point(r - sr, g - sg, b - sb, np++, v0, v1, v2, w, touched);
     }
   }
   // Right and down neighbours inside the region, in scan order.
   const pairs = new Int32Array(4 * n);
   let npairs = 0;
-  for (let j = 0; j < bw * bh; j++) {
-    const k = index[j];
-    if (k < 0) continue;
-    if ((j % bw) + 1 < bw && index[j + 1] >= 0) {
-      pairs[npairs++] = k;
-      pairs[npairs++] = index[j + 1];
-    }
-    if (j + bw < bw * bh && index[j + bw] >= 0) {
-      pairs[npairs++] = k;
-      pairs[npairs++] = index[j + bw];
+  for (let y = 0, j = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++, j++) {
+      const k = index[j];
+      if (k < 0) continue;
+      if (x + 1 < bw && index[j + 1] >= 0) {
+        pairs[npairs++] = k;
+        pairs[npairs++] = index[j + 1];
+      }
+      if (y + 1 < bh && index[j + bw] >= 0) {
+        pairs[npairs++] = k;
+        pairs[npairs++] = index[j + bw];
+      }
     }
   }
   let nodeCount = 0;
@@ -172,9 +183,54 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
 /** Linear value of each lattice coordinate, shared by all proxies. */
 const NODE_LINEAR = Float64Array.from({ length: SIZE }, (_, i) => srgbToLinear(i / (SIZE - 1)));
 
-/** Scratch buffers reused across evaluations (one evaluation at a time). */
-const scratchLut = new Float32Array(SIZE * SIZE * SIZE * 3);
-let scratchOut = new Float32Array(0);
+/**
+ * The proxy last evaluated on this thread, loaded into a kernels instance of its own
+ * (wasm/kernels.ts): a solve evaluates one proxy a dozen times in a row, so its points
+ * and pairs are copied in once; each evaluation writes only the LUT nodes it reads.
+ */
+interface LoadedProxy {
+  readonly proxy: RegionProxy;
+  readonly stats: number;
+  readonly v0: number;
+  readonly v1: number;
+  readonly v2: number;
+  readonly w: number;
+  readonly pairs: number;
+  readonly out: number;
+}
+
+/** The LUT of the loaded proxy's evaluation: f32 × 4 per node (r, g, b on 0..255, –), at address 0. */
+const LUT_BYTES = SIZE * SIZE * SIZE * 16;
+let proxyKernels: Kernels | null = null;
+let loaded: LoadedProxy | null = null;
+
+function load(proxy: RegionProxy): { k: Kernels; at: LoadedProxy } {
+  const k = (proxyKernels ??= newKernels());
+  if (loaded?.proxy === proxy) return { k, at: loaded };
+  const points = proxy.v0.length;
+  const scratch = new Scratch(k);
+  scratch.take(LUT_BYTES);
+  const at: LoadedProxy = {
+    proxy,
+    stats: scratch.take(64),
+    v0: scratch.take(4 * points),
+    v1: scratch.take(4 * points),
+    v2: scratch.take(4 * points),
+    w: scratch.take(12 * points),
+    pairs: scratch.take(4 * proxy.pairs.length),
+    out: scratch.take(16 * proxy.pixels),
+  };
+  scratch.commit();
+  // Lattice offsets (multiples of 3 into an RGB LUT) to byte addresses of f32 × 4 nodes.
+  const i32 = k.i32;
+  for (const [from, to] of [[proxy.v0, at.v0], [proxy.v1, at.v1], [proxy.v2, at.v2]] as const) {
+    for (let i = 0, o = to >> 2; i < points; i++) i32[o + i] = (from[i] / 3) * 16;
+  }
+  k.f32.set(proxy.w, at.w >> 2);
+  k.i32.set(proxy.pairs, at.pairs >> 2);
+  loaded = at;
+  return { k, at };
+}
 
 /**
  * The region's working-size statistics after rendering with `strengths`, as the
@@ -182,62 +238,35 @@ let scratchOut = new Float32Array(0);
  */
 export function proxyStats(proxy: RegionProxy, strengths: Strengths): RegionStats {
   const op = buildOperator(strengths, proxy.midLuminance);
-  const lut = scratchLut;
+  const { k, at } = load(proxy);
+  const lut = k.f32;
   const o = new Float64Array(3);
   const { nodes } = proxy;
-  for (let k = 0; k < nodes.length; k++) {
-    const n = nodes[k] / 3;
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i] / 3;
     const b = n % SIZE, g = ((n - b) / SIZE) % SIZE, r = (n - b - g * SIZE) / (SIZE * SIZE);
     applyOperator(op, NODE_LINEAR[r], NODE_LINEAR[g], NODE_LINEAR[b], o);
-    lut[nodes[k]] = linearToSrgbFast(o[0]) * 255;
-    lut[nodes[k] + 1] = linearToSrgbFast(o[1]) * 255;
-    lut[nodes[k] + 2] = linearToSrgbFast(o[2]) * 255;
+    lut[4 * n] = linearToSrgbFast(o[0]) * 255;
+    lut[4 * n + 1] = linearToSrgbFast(o[1]) * 255;
+    lut[4 * n + 2] = linearToSrgbFast(o[2]) * 255;
   }
-  if (scratchOut.length < proxy.pixels * 3) scratchOut = new Float32Array(proxy.pixels * 3);
-  const out = scratchOut;
-  const { singles, v0, v1, v2, w } = proxy;
-  // The pixel sums of RegionStats (scores/stats.ts), inlined: these loops run for every
-  // solver evaluation over every pixel of the region.
-  let sumR = 0, sumG = 0, sumB = 0, sumRg = 0, sumRg2 = 0, sumYb = 0, sumYb2 = 0;
-  for (let k = 0, p = 0; k < proxy.pixels; k++) {
-    let R: number, G: number, B: number;
-    if (k < singles) {
-      const a = v0[p], c1 = v1[p], c2 = v2[p], c3 = a + S_ALL;
-      const w1 = w[3 * p], w2 = w[3 * p + 1], w3 = w[3 * p + 2], w0 = 1 - w1 - w2 - w3;
-      R = w0 * lut[a] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3];
-      G = w0 * lut[a + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1];
-      B = w0 * lut[a + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2];
-      p++;
-    } else {
-      // Two sigma points: the mean of their transforms.
-      const a = v0[p], c1 = v1[p], c2 = v2[p], c3 = a + S_ALL;
-      const w1 = w[3 * p], w2 = w[3 * p + 1], w3 = w[3 * p + 2], w0 = 1 - w1 - w2 - w3;
-      const q = p + 1;
-      const e = v0[q], d1 = v1[q], d2 = v2[q], d3 = e + S_ALL;
-      const u1 = w[3 * q], u2 = w[3 * q + 1], u3 = w[3 * q + 2], u0 = 1 - u1 - u2 - u3;
-      R = 0.5 * (w0 * lut[a] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3] + (u0 * lut[e] + u1 * lut[d1] + u2 * lut[d2] + u3 * lut[d3]));
-      G = 0.5 * (w0 * lut[a + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1] + (u0 * lut[e + 1] + u1 * lut[d1 + 1] + u2 * lut[d2 + 1] + u3 * lut[d3 + 1]));
-      B = 0.5 * (w0 * lut[a + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2] + (u0 * lut[e + 2] + u1 * lut[d1 + 2] + u2 * lut[d2 + 2] + u3 * lut[d3 + 2]));
-      p += 2;
-    }
-    out[3 * k] = R; out[3 * k + 1] = G; out[3 * k + 2] = B;
-    const rg = R > G ? R - G : G - R;
-    const ybv = 0.5 * (R + G) - B;
-    const yb = ybv > 0 ? ybv : -ybv;
-    sumR += R; sumG += G; sumB += B;
-    sumRg += rg; sumRg2 += rg * rg;
-    sumYb += yb; sumYb2 += yb * yb;
-  }
+  // The pixel sums of RegionStats (scores/stats.ts) and the neighbour differences, in the kernel.
+  k.k.proxyEval(0, at.v0, at.v1, at.v2, at.w, (S_ALL / 3) * 16, proxy.pixels, proxy.singles, at.pairs, proxy.pairs.length / 2, at.out, at.stats);
+  const f = at.stats >> 3;
+  const sums = k.f64;
   // Each unordered neighbour pair is seen by two of the four shifts (design.md §3).
-  const { pairs } = proxy;
-  let sumDiff = 0;
-  for (let i = 0; i < pairs.length; i += 2) {
-    const a = 3 * pairs[i], b = 3 * pairs[i + 1];
-    const dr = out[a] - out[b], dg = out[a + 1] - out[b + 1], db = out[a + 2] - out[b + 2];
-    sumDiff += dr * dr + dg * dg + db * db;
-  }
   const stats = emptyStats();
-  Object.assign(stats, { n: proxy.pixels, sumR, sumG, sumB, sumRg, sumRg2, sumYb, sumYb2, sumDiff: 2 * sumDiff, pairs: pairs.length });
+  Object.assign(stats, {
+    n: proxy.pixels,
+    sumR: sums[f],
+    sumG: sums[f + 1],
+    sumB: sums[f + 2],
+    sumRg: sums[f + 3],
+    sumRg2: sums[f + 4],
+    sumYb: sums[f + 5],
+    sumYb2: sums[f + 6],
+    sumDiff: 2 * sums[f + 7],
+    pairs: proxy.pairs.length,
+  });
   return stats;
 }
-

@@ -6,7 +6,7 @@
 
 import type { CalibrationTable } from '../calibration/table.js';
 import type { AttributeRecord, FloatRgbImage } from '../image.js';
-import { AreaAccumulator, resampleLabelsNearest } from '../resample.js';
+import { resampleLabelsNearest } from '../resample.js';
 import { buildLut, LUT_SIZE } from './lut.js';
 import { buildOperator, type Strengths } from './operators.js';
 import { buildRegionProxy, type RegionProxy } from './proxy.js';
@@ -55,20 +55,36 @@ export interface RegionLutRequest {
 }
 
 /**
- * The working-size data at half the size, for coarse solves: area means of 2×2 blocks,
- * spreads combining each block's own spread with the spread of its four means.
+ * The working-size data at half the size, for coarse solves: means of 2×2 blocks (an odd
+ * last row or column is left out: the coarse solve only finds a starting point), spreads
+ * combining each block's own spread with the spread of its four means (the law of total
+ * variance: the block's variance is the mean of its pixels' variances plus the variance
+ * of their means).
  */
 export function halfSize(source: ProxySource): ProxySource {
   const { work, spread, labels } = source;
+  const W = work.width;
   const w = Math.max(1, Math.floor(work.width / 2)), h = Math.max(1, Math.floor(work.height / 2));
-  const acc = new AreaAccumulator(work.width, work.height, w, h, true).addRows(work.data, 0, work.height);
-  const { image: half, spread: ofMeans } = acc.finish();
-  const variance = new Float32Array(work.data.length);
-  if (spread) for (let i = 0; i < variance.length; i++) variance[i] = spread[i] * spread[i];
-  const meanVariance = new AreaAccumulator(work.width, work.height, w, h).addRows(variance, 0, work.height).finish().image.data;
-  const combined = new Float32Array(half.data.length);
-  for (let i = 0; i < combined.length; i++) combined[i] = Math.sqrt((ofMeans as Float32Array)[i] ** 2 + meanVariance[i]);
-  return { work: half, spread: combined, labels: resampleLabelsNearest({ width: work.width, height: work.height, labels }, w, h) };
+  // A one-pixel-wide or -high image keeps that side (its blocks are 1×2 or 2×1: the
+  // same pixel counted twice).
+  const dx = work.width > 1 ? 1 : 0, dy = work.height > 1 ? 1 : 0;
+  const data = work.data;
+  const mean = new Float32Array(w * h * 3), combined = new Float32Array(w * h * 3);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p00 = 3 * ((2 * y) * W + 2 * x), p10 = p00 + 3 * dx, p01 = p00 + 3 * W * dy, p11 = p01 + 3 * dx;
+      const o = 3 * (y * w + x);
+      for (let c = 0; c < 3; c++) {
+        const a = data[p00 + c], b = data[p10 + c], d = data[p01 + c], e = data[p11 + c];
+        const m = (a + b + d + e) / 4;
+        const ofMeans = (a * a + b * b + d * d + e * e) / 4 - m * m;
+        const own = spread ? (spread[p00 + c] ** 2 + spread[p10 + c] ** 2 + spread[p01 + c] ** 2 + spread[p11 + c] ** 2) / 4 : 0;
+        mean[o + c] = m;
+        combined[o + c] = Math.sqrt(Math.max(0, ofMeans) + own);
+      }
+    }
+  }
+  return { work: { width: w, height: h, data: mean }, spread: combined, labels: resampleLabelsNearest({ width: work.width, height: work.height, labels }, w, h) };
 }
 
 /** Solves one region for its aim: a cold solve (coarse start when large) or a warm restart from the previous round. */

@@ -2,7 +2,7 @@ import { asShotMap, analyzeWorking, prepareImage, type PreparedImage } from '../
 import type { CalibrationTable } from '../calibration/table.js';
 import { ATTRIBUTES, type Attribute, type AttributeRecord, type FloatRgbImage, type RgbImage, type Segmentation } from '../image.js';
 import { resolveMap, type ParameterMap, type ResolvedMap } from '../map/parameter-map.js';
-import { toWorkingSize } from '../resample.js';
+import { AreaAccumulator, toWorkingSize, valueScaleOf } from '../resample.js';
 import type { RegionStats } from '../scores/stats.js';
 import { allocateLike, applyPlanRows } from './apply.js';
 import { featherCoefficients, prepareGuide, type GuideStatistics } from './guided-filter.js';
@@ -140,6 +140,7 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
   if (states.length > 0) yield solveDirty();
   const guide = states.length > 0 ? prepareGuide(work.data, gw, gh, FEATHER_RADIUS, FEATHER_EPSILON) : null;
   const feathers = states.map((s) => featherCoefficients(guide as GuideStatistics, labels, s.region.id));
+  guide?.dispose();
   const simulator = states.length > 0 ? new WorkingSimulator(prepared, feathers) : null;
   for (let round = 0; round <= MAX_CORRECTION_ROUNDS && simulator; round++) {
     if (round > 0) yield solveDirty();
@@ -166,6 +167,7 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
     }
     if (!again) break;
   }
+  simulator?.dispose();
   // The LUTs of the last solves, whose nodes the last simulation sampled.
   const lutReply = states.length > 0 ? yield { kind: 'luts', requests: states.map((s) => ({ strengths: (s.solved as SolveResult).strengths, midLuminance: (s.proxy as RegionProxy).midLuminance })) } : undefined;
   const luts = lutReply && 'luts' in lutReply ? lutReply.luts : [];
@@ -251,7 +253,9 @@ export function render(image: RgbImage, segmentation: Segmentation | undefined, 
   const prepared = prepareImage(image, segmentation, table);
   const { plan, report } = planRender(prepared, map, table);
   const out = allocateLike(image);
-  applyPlanRows(plan, image, out, 0, image.height);
-  measureAchieved(out, prepared, table, report);
+  // The output is measured as it is rendered (one pass over it; see applyPlanRows).
+  const measured = new AreaAccumulator(image.width, image.height, prepared.work.width, prepared.work.height);
+  applyPlanRows(plan, image, out, 0, image.height, measured);
+  recordAchieved(measured.finish(valueScaleOf(out.data)).image, prepared, table, report);
   return { image: out, report };
 }

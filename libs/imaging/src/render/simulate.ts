@@ -15,22 +15,46 @@ import type { AttributeRecord } from '../image.js';
 import type { FeatherCoefficients } from './guided-filter.js';
 import { fillLutNodes } from './lut.js';
 import type { RegionOperator } from './operators.js';
+import { Scratch, acquireKernels, releaseKernels, type Kernels } from '../wasm/kernels.js';
 
 /** A region's reach: the working pixels where its weight is not zero, and the weights there. */
 interface RegionWeights {
-  /** Sample offsets (3 × pixel index) of the pixels with a non-zero weight for either sigma image. */
+  /** Pixel indices of the pixels with a non-zero weight for either sigma image. */
   readonly at: Int32Array;
   /** Weights at those pixels for the high and the low sigma image. */
   readonly hi: Float32Array;
   readonly lo: Float32Array;
 }
 
+/** Where the simulation's data lie in its kernels instance (addresses; f32 × 4 per pixel for images). */
+interface SimulationMemory {
+  readonly hi: number;
+  readonly lo: number;
+  readonly outHi: number;
+  readonly outLo: number;
+  /** Interleaved RGB f32: the simulated image, read by analyzeWorking in place. */
+  readonly mean: number;
+  /** Per region: pixel indices and the weights of the high and the low sigma image. */
+  readonly at: number[];
+  readonly wHi: number[];
+  readonly wLo: number[];
+}
+
+/** A sigma image's lattice cells in the kernels' memory: vertex byte addresses (i32) and weights (f32 × 4). */
+interface CellMemory {
+  readonly v0: number;
+  readonly v1: number;
+  readonly v2: number;
+  readonly w: number;
+}
+
 export class WorkingSimulator {
-  private readonly hi: Float32Array;
-  private readonly lo: Float32Array;
+  private readonly pixels: number;
   private readonly weights: RegionWeights[];
-  private readonly outHi: Float32Array;
-  private readonly outLo: Float32Array;
+  /** A kernels instance of the simulator's own: its images and weights stay there across rounds. */
+  private readonly k: Kernels;
+  private readonly scratch: Scratch;
+  private readonly mem: SimulationMemory;
 
   constructor(
     private readonly prepared: PreparedImage,
@@ -38,72 +62,105 @@ export class WorkingSimulator {
   ) {
     const { work, spread } = prepared;
     const n = work.data.length;
-    this.hi = new Float32Array(n);
-    this.lo = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const m = work.data[i], s = spread ? spread[i] : 0;
-      this.hi[i] = Math.min(255, m + s);
-      this.lo[i] = Math.max(0, m - s);
-    }
-    this.weights = feathers.map((f) => this.weightsOf(f));
-    this.outHi = new Float32Array(n);
-    this.outLo = new Float32Array(n);
+    const pixels = (this.pixels = n / 3);
+    this.k = acquireKernels();
+    this.scratch = new Scratch(this.k);
+    const take = (bytes: number) => this.scratch.take(bytes);
+    const images = { work: take(4 * n), spread: take(4 * n), hi: take(16 * pixels), lo: take(16 * pixels) };
+    let k = this.scratch.commit();
+    // The two sigma images (mean ± block spread), f32 × 4 per pixel.
+    k.f32.set(work.data, images.work >> 2);
+    if (spread) k.f32.set(spread, images.spread >> 2);
+    k.k.simSigma(images.work, spread ? images.spread : 0, pixels, images.hi, images.lo);
+    this.weights = feathers.map((f) => this.weightsOf(f, k.f32, images.hi >> 2, images.lo >> 2));
+    const mem = (this.mem = {
+      hi: images.hi,
+      lo: images.lo,
+      outHi: take(16 * pixels),
+      outLo: take(16 * pixels),
+      mean: take(4 * n),
+      at: this.weights.map((wk) => take(4 * wk.at.length)),
+      wHi: this.weights.map((wk) => take(4 * wk.at.length)),
+      wLo: this.weights.map((wk) => take(4 * wk.at.length)),
+    });
+    k = this.scratch.commit();
+    this.weights.forEach((wk, r) => {
+      k.i32.set(wk.at, mem.at[r] >> 2);
+      k.f32.set(wk.hi, mem.wHi[r] >> 2);
+      k.f32.set(wk.lo, mem.wLo[r] >> 2);
+    });
   }
 
-  /** w = clamp(a·I + b, 0, 1) at each pixel of the feather window (guided filter, He et al. 2013); zeros dropped. */
-  private weightsOf(f: FeatherCoefficients): RegionWeights {
+  /**
+   * w = clamp(a·I + b, 0, 1) at each pixel of the feather window (guided filter, He et
+   * al. 2013) for both sigma images (f32 × 4 per pixel in `f32` from hi and lo); zeros dropped.
+   */
+  private weightsOf(f: FeatherCoefficients, f32: Float32Array, hi: number, lo: number): RegionWeights {
     const W = this.prepared.work.width;
     const n = f.width * f.height;
-    const at = new Int32Array(n), hi = new Float32Array(n), lo = new Float32Array(n);
+    const at = new Int32Array(n), wHi = new Float32Array(n), wLo = new Float32Array(n);
     let m = 0;
     for (let y = 0; y < f.height; y++) {
       for (let x = 0; x < f.width; x++) {
-        const o = 4 * (y * f.width + x), p = 3 * ((y + f.y0) * W + x + f.x0);
+        const o = 4 * (y * f.width + x), i = (y + f.y0) * W + x + f.x0, h = hi + 4 * i, l = lo + 4 * i;
         const a0 = f.ab[o], a1 = f.ab[o + 1], a2 = f.ab[o + 2], b = f.ab[o + 3];
-        const wh = (a0 * this.hi[p] + a1 * this.hi[p + 1] + a2 * this.hi[p + 2]) / 255 + b;
-        const wl = (a0 * this.lo[p] + a1 * this.lo[p + 1] + a2 * this.lo[p + 2]) / 255 + b;
+        const wh = (a0 * f32[h] + a1 * f32[h + 1] + a2 * f32[h + 2]) / 255 + b;
+        const wl = (a0 * f32[l] + a1 * f32[l + 1] + a2 * f32[l + 2]) / 255 + b;
         if (wh <= 0 && wl <= 0) continue;
-        at[m] = p;
-        hi[m] = wh >= 1 ? 1 : wh <= 0 ? 0 : wh;
-        lo[m] = wl >= 1 ? 1 : wl <= 0 ? 0 : wl;
+        at[m] = i;
+        wHi[m] = wh >= 1 ? 1 : wh <= 0 ? 0 : wh;
+        wLo[m] = wl >= 1 ? 1 : wl <= 0 ? 0 : wl;
         m++;
       }
     }
-    return { at: at.slice(0, m), hi: hi.slice(0, m), lo: lo.slice(0, m) };
+    return { at: at.slice(0, m), hi: wHi.slice(0, m), lo: wLo.slice(0, m) };
   }
 
   /**
    * Renders with each region's transform as the full-resolution pass will apply it — a
    * `lutSize`³ LUT (buildLut), of which only the nodes this image's points read are
-   * sampled — and measures every region.
+   * sampled — and measures every region. The blending runs on the kernels (simBlend).
    */
   measure(operators: readonly RegionOperator[], lutSize: number, table: CalibrationTable): Map<number, AttributeRecord> {
     const { work, labels } = this.prepared;
     const W = work.width;
-    const { hi, lo, outHi, outLo } = this;
-    outHi.set(hi);
-    outLo.set(lo);
     const cells = this.latticeCells(lutSize);
-    for (let k = 0; k < this.weights.length; k++) {
-      const wk = this.weights[k], lut = cells.luts[k];
-      fillLutNodes(lut, operators[k], lutSize, cells.nodes[k]);
-      for (let i = 0; i < wk.at.length; i++) {
-        const p = wk.at[i];
-        blendPoint(lut, cells.hi, hi, outHi, p, wk.hi[i]);
-        blendPoint(lut, cells.lo, lo, outLo, p, wk.lo[i]);
+    const { k, mem } = this;
+    const pixels = this.pixels;
+    k.u8.copyWithin(mem.outHi, mem.hi, mem.hi + 16 * pixels);
+    k.u8.copyWithin(mem.outLo, mem.lo, mem.lo + 16 * pixels);
+    const far = cells.far;
+    for (let r = 0; r < this.weights.length; r++) {
+      const lut = cells.luts[r], nodes = cells.nodes[r];
+      fillLutNodes(lut, operators[r], lutSize, nodes);
+      // The sampled nodes into the kernels' LUT, f32 × 4 on 0..255.
+      const base = cells.lutAt[r] >> 2;
+      for (let i = 0; i < nodes.length; i++) {
+        const o = nodes[i], q = base + (o / 3) * 4;
+        k.f32[q] = lut[o] * 255;
+        k.f32[q + 1] = lut[o + 1] * 255;
+        k.f32[q + 2] = lut[o + 2] * 255;
       }
+      const count = this.weights[r].at.length;
+      const { hi, lo } = cells.mem;
+      k.k.simBlend(cells.lutAt[r], hi.v0, hi.v1, hi.v2, hi.w, far, mem.hi, mem.outHi, mem.at[r], mem.wHi[r], count);
+      k.k.simBlend(cells.lutAt[r], lo.v0, lo.v1, lo.v2, lo.w, far, mem.lo, mem.outLo, mem.at[r], mem.wLo[r], count);
     }
-    const mean = new Float32Array(outHi.length);
-    for (let i = 0; i < mean.length; i++) {
-      const h = outHi[i] <= 0 ? 0 : outHi[i] >= 255 ? 255 : outHi[i];
-      const l = outLo[i] <= 0 ? 0 : outLo[i] >= 255 ? 255 : outLo[i];
-      mean[i] = (h + l) / 2;
-    }
+    k.k.simMean(mem.outHi, mem.outLo, mem.mean, pixels);
+    const mean = k.f32.subarray(mem.mean >> 2, (mem.mean >> 2) + 3 * pixels);
     const { regions } = analyzeWorking({ width: W, height: work.height, data: mean }, labels, table);
     return new Map(regions.map((r) => [r.id, r.values]));
   }
 
   private cells: SimulationLattice | null = null;
+  private released = false;
+
+  /** Hands the simulator's kernels instance back for the next plan; the simulator must not be used after. */
+  dispose(): void {
+    if (this.released) return;
+    this.released = true;
+    releaseKernels(this.k);
+  }
 
   /**
    * Every sigma point's lattice cell, tetrahedron and weights in a lutSize³ LUT: they
@@ -112,33 +169,45 @@ export class WorkingSimulator {
    */
   private latticeCells(lutSize: number): SimulationLattice {
     if (this.cells?.lutSize === lutSize) return this.cells;
-    const hi = pointCells(this.hi, lutSize), lo = pointCells(this.lo, lutSize);
+    const { pixels } = this;
+    const cellMemory = (): CellMemory => ({ v0: this.scratch.take(4 * pixels), v1: this.scratch.take(4 * pixels), v2: this.scratch.take(4 * pixels), w: this.scratch.take(16 * pixels) });
+    const mem = { hi: cellMemory(), lo: cellMemory() };
+    const lutAt = this.weights.map(() => this.scratch.take(16 * lutSize * lutSize * lutSize));
+    const k = this.scratch.commit();
+    for (const [src, at] of [[this.mem.hi, mem.hi], [this.mem.lo, mem.lo]] as const) k.k.simCells(src, pixels, lutSize, at.v0, at.v1, at.v2, at.w);
+    const far = 16 * (lutSize * lutSize + lutSize + 1);
+    const view = (at: CellMemory): PointCells => ({ far, v0: k.i32.subarray(at.v0 >> 2, (at.v0 >> 2) + pixels), v1: k.i32.subarray(at.v1 >> 2, (at.v1 >> 2) + pixels), v2: k.i32.subarray(at.v2 >> 2, (at.v2 >> 2) + pixels) });
+    const hi = view(mem.hi), lo = view(mem.lo);
     const nodes = this.weights.map((wk) => nodesRead(wk, hi, lo, lutSize));
     const luts = this.weights.map(() => new Float32Array(lutSize * lutSize * lutSize * 3));
-    this.cells = { lutSize, hi, lo, nodes, luts };
+    this.cells = { lutSize, far, nodes, luts, mem, lutAt };
     return this.cells;
   }
 }
 
 interface SimulationLattice {
   readonly lutSize: number;
-  readonly hi: PointCells;
-  readonly lo: PointCells;
+  /** Byte offset of a cell's far vertex from its first, in an f32 × 4 LUT. */
+  readonly far: number;
   /** Per region: offsets of the LUT nodes its weighted points read. */
   readonly nodes: Int32Array[];
   /** Per region: its LUT, valid at those nodes. */
   readonly luts: Float32Array[];
+  /** The points' cells in the kernels' memory, and per region the address of its LUT there. */
+  readonly mem: { readonly hi: CellMemory; readonly lo: CellMemory };
+  readonly lutAt: number[];
 }
 
-/** The LUT nodes (offsets) that blendPoint reads for a region's points of non-zero weight. */
+/** The LUT nodes (offsets into an RGB LUT) that the blending (simBlend) reads for a region's points of non-zero weight. */
 function nodesRead(wk: RegionWeights, hi: PointCells, lo: PointCells, size: number): Int32Array {
   const read = new Uint8Array(size * size * size);
+  // Cells hold byte addresses of f32 × 4 nodes: node = address / 16.
   const mark = (cells: PointCells, i: number): void => {
     const a = cells.v0[i];
-    read[a / 3] = read[cells.v1[i] / 3] = read[cells.v2[i] / 3] = read[(a + cells.far) / 3] = 1;
+    read[a >> 4] = read[cells.v1[i] >> 4] = read[cells.v2[i] >> 4] = read[(a + cells.far) >> 4] = 1;
   };
   for (let k = 0; k < wk.at.length; k++) {
-    const i = wk.at[k] / 3;
+    const i = wk.at[k];
     if (wk.hi[k] !== 0) mark(hi, i);
     if (wk.lo[k] !== 0) mark(lo, i);
   }
@@ -150,63 +219,13 @@ function nodesRead(wk: RegionWeights, hi: PointCells, lo: PointCells, size: numb
 }
 
 /**
- * Per pixel of an interleaved image, its place in a LUT as `tetrahedral` (lut.ts) finds
- * it: the cell's first vertex and the next two vertices (offsets into the LUT; the
- * fourth is first + sR + sG + 3), and the four vertex weights, kept in double precision
- * so that the interpolation gives tetrahedral's numbers to the bit.
+ * A sigma image's lattice cells (simCells in the kernels): per pixel the byte offsets of
+ * its cell's first vertex and the next two vertices of its tetrahedron in an f32 × 4
+ * LUT (the fourth is first + far) — views on the kernels' memory.
  */
 interface PointCells {
   readonly far: number;
   readonly v0: Int32Array;
   readonly v1: Int32Array;
   readonly v2: Int32Array;
-  /** w0..w3 per pixel. */
-  readonly w: Float64Array;
-}
-
-function pointCells(src: Float32Array, size: number): PointCells {
-  const n = src.length / 3;
-  const scale = (size - 1) / 255;
-  const m = size - 2;
-  const sR = size * size * 3, sG = size * 3, sB = 3;
-  const v0 = new Int32Array(n), v1 = new Int32Array(n), v2 = new Int32Array(n), w = new Float64Array(4 * n);
-  for (let i = 0; i < n; i++) {
-    const fr = src[3 * i] * scale, fg = src[3 * i + 1] * scale, fb = src[3 * i + 2] * scale;
-    let ir = fr | 0, ig = fg | 0, ib = fb | 0;
-    if (ir > m) ir = m;
-    if (ig > m) ig = m;
-    if (ib > m) ib = m;
-    const dr = fr - ir, dg = fg - ig, db = fb - ib;
-    const base = ir * sR + ig * sG + ib * sB;
-    let o1: number, o2: number, w0: number, w1: number, w2: number, w3: number;
-    if (dr >= dg) {
-      if (dg >= db) { o1 = sR; o2 = sR + sG; w0 = 1 - dr; w1 = dr - dg; w2 = dg - db; w3 = db; }
-      else if (dr >= db) { o1 = sR; o2 = sR + sB; w0 = 1 - dr; w1 = dr - db; w2 = db - dg; w3 = dg; }
-      else { o1 = sB; o2 = sR + sB; w0 = 1 - db; w1 = db - dr; w2 = dr - dg; w3 = dg; }
-    } else if (db >= dg) { o1 = sB; o2 = sG + sB; w0 = 1 - db; w1 = db - dg; w2 = dg - dr; w3 = dr; }
-    else if (db >= dr) { o1 = sG; o2 = sG + sB; w0 = 1 - dg; w1 = dg - db; w2 = db - dr; w3 = dr; }
-    else { o1 = sG; o2 = sR + sG; w0 = 1 - dg; w1 = dg - dr; w2 = dr - db; w3 = db; }
-    v0[i] = base;
-    v1[i] = base + o1;
-    v2[i] = base + o2;
-    w[4 * i] = w0;
-    w[4 * i + 1] = w1;
-    w[4 * i + 2] = w2;
-    w[4 * i + 3] = w3;
-  }
-  return { far: sR + sG + sB, v0, v1, v2, w };
-}
-
-/** out[p..p+2] += w·(f(src[p..p+2]) − src[p..p+2]) with f the LUT (0..1 values) at the point's precomputed cell; nothing for w = 0. */
-function blendPoint(lut: Float32Array, cells: PointCells, src: Float32Array, out: Float32Array, p: number, w: number): void {
-  if (w === 0) return;
-  const i = p / 3;
-  const a = cells.v0[i], c1 = cells.v1[i], c2 = cells.v2[i], c3 = a + cells.far;
-  const w0 = cells.w[4 * i], w1 = cells.w[4 * i + 1], w2 = cells.w[4 * i + 2], w3 = cells.w[4 * i + 3];
-  const t0 = w0 * lut[a] + w1 * lut[c1] + w2 * lut[c2] + w3 * lut[c3];
-  const t1 = w0 * lut[a + 1] + w1 * lut[c1 + 1] + w2 * lut[c2 + 1] + w3 * lut[c3 + 1];
-  const t2 = w0 * lut[a + 2] + w1 * lut[c1 + 2] + w2 * lut[c2 + 2] + w3 * lut[c3 + 2];
-  out[p] += w * (t0 * 255 - src[p]);
-  out[p + 1] += w * (t1 * 255 - src[p + 1]);
-  out[p + 2] += w * (t2 * 255 - src[p + 2]);
 }

@@ -8,6 +8,7 @@ import type { AttributeRecord, FloatRgbImage } from '../image.js';
 import { assertShape } from '../image.js';
 import { scoresFromStats } from './formulas.js';
 import { emptyStats, type RegionStats } from './stats.js';
+import { Scratch, kernels } from '../wasm/kernels.js';
 
 const LABELS = 256;
 
@@ -24,70 +25,37 @@ export function regionStats(image: FloatRgbImage, labels: Uint8Array): Map<numbe
   assertShape(width, height, data.length, 3, 'regionStats: image');
   assertShape(width, height, labels.length, 1, 'regionStats: labels');
 
-  // Per-label sums in flat typed arrays: no Map lookup or object access per pixel.
-  const n = new Float64Array(LABELS);
-  const sR = new Float64Array(LABELS);
-  const sG = new Float64Array(LABELS);
-  const sB = new Float64Array(LABELS);
-  const sRg = new Float64Array(LABELS);
-  const sRg2 = new Float64Array(LABELS);
-  const sYb = new Float64Array(LABELS);
-  const sYb2 = new Float64Array(LABELS);
-  const sDiff = new Float64Array(LABELS);
-  const pairs = new Float64Array(LABELS);
-
-  for (let y = 0; y < height; y++) {
-    const row = y * width;
-    const hasDown = y + 1 < height;
-    for (let x = 0; x < width; x++) {
-      const p = row + x;
-      const l = labels[p];
-      const o = p * 3;
-      const r = data[o];
-      const g = data[o + 1];
-      const b = data[o + 2];
-      const rg = Math.abs(r - g);
-      const yb = Math.abs(0.5 * (r + g) - b);
-      n[l] += 1;
-      sR[l] += r;
-      sG[l] += g;
-      sB[l] += b;
-      sRg[l] += rg;
-      sRg2[l] += rg * rg;
-      sYb[l] += yb;
-      sYb2[l] += yb * yb;
-      if (x + 1 < width && labels[p + 1] === l) {
-        const dr = r - data[o + 3];
-        const dg = g - data[o + 4];
-        const db = b - data[o + 5];
-        sDiff[l] += 2 * (dr * dr + dg * dg + db * db);
-        pairs[l] += 2;
-      }
-      if (hasDown && labels[p + width] === l) {
-        const q = o + width * 3;
-        const dr = r - data[q];
-        const dg = g - data[q + 1];
-        const db = b - data[q + 2];
-        sDiff[l] += 2 * (dr * dr + dg * dg + db * db);
-        pairs[l] += 2;
-      }
-    }
+  // Per-label sums on the WebAssembly kernels (regionSums), a band of rows at a time
+  // (about 1 MiB of samples, and the next row for the lower neighbours).
+  const rows = Math.max(1, Math.min(height, Math.floor(65536 / width)));
+  const scratch = new Scratch(kernels());
+  const at = { data: scratch.take(12 * width * (rows + 1)), labels: scratch.take(width * (rows + 1)), sums: scratch.take(10 * LABELS * 8) };
+  const k = scratch.commit();
+  k.f64.fill(0, at.sums >> 3, (at.sums >> 3) + 10 * LABELS);
+  for (let y = 0; y < height; y += rows) {
+    const y1 = Math.min(height, y + rows), next = y1 < height;
+    const end = next ? y1 + 1 : y1;
+    k.f32.set(data.subarray(3 * width * y, 3 * width * end), at.data >> 2);
+    k.u8.set(labels.subarray(width * y, width * end), at.labels);
+    k.k.regionSums(at.data, at.labels, width, y1 - y, next ? 1 : 0, at.sums);
   }
-
+  const f = at.sums >> 3, sums = k.f64;
   const out = new Map<number, RegionStats>();
   for (let l = 0; l < LABELS; l++) {
-    if (n[l] === 0) continue;
+    const n = sums[f + l];
+    if (n === 0) continue;
+    const field = (i: number) => sums[f + i * LABELS + l];
     out.set(l, {
-      n: n[l],
-      sumR: sR[l],
-      sumG: sG[l],
-      sumB: sB[l],
-      sumRg: sRg[l],
-      sumRg2: sRg2[l],
-      sumYb: sYb[l],
-      sumYb2: sYb2[l],
-      sumDiff: sDiff[l],
-      pairs: pairs[l],
+      n,
+      sumR: field(1),
+      sumG: field(2),
+      sumB: field(3),
+      sumRg: field(4),
+      sumRg2: field(5),
+      sumYb: field(6),
+      sumYb2: field(7),
+      sumDiff: field(8),
+      pairs: field(9),
     });
   }
   return out;

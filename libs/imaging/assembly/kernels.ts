@@ -1,0 +1,726 @@
+/**
+ * WebAssembly (SIMD) kernels of the embedded renderer, in AssemblyScript: the byte loops
+ * of the full-resolution 8-bit passes (area sums, the plan's application with its colour
+ * caches, the output's measurement) and the planner's per-pixel loops at the working
+ * size (guided filter, proxy evaluations, simulation, region statistics). Built by
+ * scripts/build-wasm.mjs into src/wasm/kernels-wasm.ts (base64) and driven by
+ * src/wasm/kernels.ts, whose callers lay all operands out in this module's memory;
+ * nothing here allocates or keeps state between calls.
+ *
+ * Why: the full-resolution loops touch every byte of a 12 MP image (36 MB) two or three
+ * times per render, and the planner's run over the working image dozens of times; in
+ * JavaScript they cost several times as much (no SIMD, bounds checks, doubles).
+ */
+
+// ---- Area sums (resample.ts, resample-columns.ts) -------------------------------------
+
+/**
+ * Adds `count` consecutive rows of `rowLen` bytes from `src` to the per-sample column
+ * sums `plain` (i32) and, unless `sq` is 0, the sums of squares (i32). Rows are summed
+ * in u16 lanes in chunks of at most 257 (255 × 257 = 65535), squares in u32 lanes.
+ */
+export function addRows(src: usize, rowLen: i32, count: i32, plain: usize, sq: usize): void {
+  const n16 = rowLen & ~15;
+  let k = 0;
+  for (; k < n16; k += 16) {
+    let a0 = i32x4.splat(0), a1 = i32x4.splat(0), a2 = i32x4.splat(0), a3 = i32x4.splat(0);
+    let q0 = i32x4.splat(0), q1 = i32x4.splat(0), q2 = i32x4.splat(0), q3 = i32x4.splat(0);
+    let p = src + <usize>k;
+    for (let done = 0; done < count; ) {
+      const chunk = min(count - done, 257);
+      let lo = i16x8.splat(0), hi = i16x8.splat(0);
+      for (let r = 0; r < chunk; r++, p += <usize>rowLen) {
+        const v = v128.load(p);
+        const vl = i16x8.extend_low_i8x16_u(v), vh = i16x8.extend_high_i8x16_u(v);
+        lo = i16x8.add(lo, vl);
+        hi = i16x8.add(hi, vh);
+        if (sq) {
+          // 255² = 65025 still fits an unsigned 16-bit lane.
+          const sl = i16x8.mul(vl, vl), sh = i16x8.mul(vh, vh);
+          q0 = i32x4.add(q0, i32x4.extend_low_i16x8_u(sl));
+          q1 = i32x4.add(q1, i32x4.extend_high_i16x8_u(sl));
+          q2 = i32x4.add(q2, i32x4.extend_low_i16x8_u(sh));
+          q3 = i32x4.add(q3, i32x4.extend_high_i16x8_u(sh));
+        }
+      }
+      a0 = i32x4.add(a0, i32x4.extend_low_i16x8_u(lo));
+      a1 = i32x4.add(a1, i32x4.extend_high_i16x8_u(lo));
+      a2 = i32x4.add(a2, i32x4.extend_low_i16x8_u(hi));
+      a3 = i32x4.add(a3, i32x4.extend_high_i16x8_u(hi));
+      done += chunk;
+    }
+    const o = plain + (<usize>k << 2);
+    v128.store(o, i32x4.add(v128.load(o), a0));
+    v128.store(o + 16, i32x4.add(v128.load(o + 16), a1));
+    v128.store(o + 32, i32x4.add(v128.load(o + 32), a2));
+    v128.store(o + 48, i32x4.add(v128.load(o + 48), a3));
+    if (sq) {
+      const s = sq + (<usize>k << 2);
+      v128.store(s, i32x4.add(v128.load(s), q0));
+      v128.store(s + 16, i32x4.add(v128.load(s + 16), q1));
+      v128.store(s + 32, i32x4.add(v128.load(s + 32), q2));
+      v128.store(s + 48, i32x4.add(v128.load(s + 48), q3));
+    }
+  }
+  for (; k < rowLen; k++) {
+    let a = 0, q = 0;
+    for (let r = 0; r < count; r++) {
+      const v = <i32>load<u8>(src + <usize>(r * rowLen + k));
+      a += v;
+      q += v * v;
+    }
+    store<i32>(plain + (<usize>k << 2), load<i32>(plain + (<usize>k << 2)) + a);
+    if (sq) store<i32>(sq + (<usize>k << 2), load<i32>(sq + (<usize>k << 2)) + q);
+  }
+}
+
+/**
+ * Adds one row of `rowLen` bytes with integer weight `w` to the i32 column sums
+ * `weighted` (and squares unless `sq` is 0). A column gets at most two weighted rows
+ * per output row, so 2·w·255² must stay below 2³¹ (w < 16 512: the caller checks).
+ */
+export function addWeightedRow(src: usize, rowLen: i32, w: i32, weighted: usize, sq: usize): void {
+  const n16 = rowLen & ~15;
+  const ws = i32x4.splat(w);
+  let k = 0;
+  for (; k < n16; k += 16) {
+    const v = v128.load(src + <usize>k);
+    const vl = i16x8.extend_low_i8x16_u(v), vh = i16x8.extend_high_i8x16_u(v);
+    const o = weighted + (<usize>k << 2);
+    v128.store(o, i32x4.add(v128.load(o), i32x4.mul(i32x4.extend_low_i16x8_u(vl), ws)));
+    v128.store(o, i32x4.add(v128.load(o, 16), i32x4.mul(i32x4.extend_high_i16x8_u(vl), ws)), 16);
+    v128.store(o, i32x4.add(v128.load(o, 32), i32x4.mul(i32x4.extend_low_i16x8_u(vh), ws)), 32);
+    v128.store(o, i32x4.add(v128.load(o, 48), i32x4.mul(i32x4.extend_high_i16x8_u(vh), ws)), 48);
+    if (sq) {
+      const sl = i16x8.mul(vl, vl), sh = i16x8.mul(vh, vh);
+      const q = sq + (<usize>k << 2);
+      v128.store(q, i32x4.add(v128.load(q), i32x4.mul(i32x4.extend_low_i16x8_u(sl), ws)));
+      v128.store(q, i32x4.add(v128.load(q, 16), i32x4.mul(i32x4.extend_high_i16x8_u(sl), ws)), 16);
+      v128.store(q, i32x4.add(v128.load(q, 32), i32x4.mul(i32x4.extend_low_i16x8_u(sh), ws)), 32);
+      v128.store(q, i32x4.add(v128.load(q, 48), i32x4.mul(i32x4.extend_high_i16x8_u(sh), ws)), 48);
+    }
+  }
+  for (; k < rowLen; k++) {
+    const v = <i32>load<u8>(src + <usize>k);
+    const o = weighted + (<usize>k << 2);
+    store<i32>(o, load<i32>(o) + w * v);
+    if (sq) {
+      const q = sq + (<usize>k << 2);
+      store<i32>(q, load<i32>(q) + w * v * v);
+    }
+  }
+}
+
+/**
+ * One output row of the area average (resample-columns.ts flushColumns): the column
+ * totals unit × plain + weighted (both i32) per source sample, filtered horizontally
+ * into `out` (width × 3 f64, overwritten). colA (i32), colWA (f64), closes (u8) per
+ * source column; `full` the weight of a whole column. Resets plain and weighted.
+ */
+export function flushColumns(plain: usize, weighted: usize, unit: f64, colA: usize, colWA: usize, closes: usize, full: f64, srcWidth: i32, out: usize, outLen: i32): void {
+  memory.fill(out, 0, <usize>outLen << 3);
+  // Integer arithmetic (i64): the same integers the doubles held, without conversions per sample.
+  const u = <i64>unit, f = <i64>full;
+  let r: i64 = 0, g: i64 = 0, b: i64 = 0;
+  for (let i = 0; i < srcWidth; i++) {
+    const s = <usize>(3 * i);
+    const pi = plain + (s << 2), wi = weighted + (s << 2);
+    const R = u * <i64>load<i32>(pi) + <i64>load<i32>(wi);
+    const G = u * <i64>load<i32>(pi, 4) + <i64>load<i32>(wi, 4);
+    const B = u * <i64>load<i32>(pi, 8) + <i64>load<i32>(wi, 8);
+    const wA = <i64>load<f64>(colWA + (<usize>i << 3));
+    const o = out + (<usize>(3 * load<i32>(colA + (<usize>i << 2))) << 3);
+    if (wA == f) {
+      r += R;
+      g += G;
+      b += B;
+      if (!load<u8>(closes + <usize>i)) continue;
+      store<f64>(o, load<f64>(o) + <f64>(f * r));
+      store<f64>(o, load<f64>(o, 8) + <f64>(f * g), 8);
+      store<f64>(o, load<f64>(o, 16) + <f64>(f * b), 16);
+    } else {
+      const wB = f - wA;
+      store<f64>(o, load<f64>(o) + <f64>(f * r + wA * R));
+      store<f64>(o, load<f64>(o, 8) + <f64>(f * g + wA * G), 8);
+      store<f64>(o, load<f64>(o, 16) + <f64>(f * b + wA * B), 16);
+      store<f64>(o, load<f64>(o, 24) + <f64>(wB * R), 24);
+      store<f64>(o, load<f64>(o, 32) + <f64>(wB * G), 32);
+      store<f64>(o, load<f64>(o, 40) + <f64>(wB * B), 40);
+    }
+    r = g = b = 0;
+  }
+  memory.fill(plain, 0, <usize>(3 * srcWidth) << 2);
+  memory.fill(weighted, 0, <usize>(3 * srcWidth) << 2);
+}
+
+// ---- The plan's application (apply.ts) ------------------------------------------------
+
+// Lattice tables at `lat`: per input code 0..255 the byte offsets of its lattice cell
+// along red, green and blue (i32 × 256 each), then its fraction (f32 × 256). A LUT is
+// size³ nodes of f32 × 4 (r, g, b, unused), pre-scaled to output codes with +0.5.
+const LAT_G: usize = 1024;
+const LAT_B: usize = 2048;
+const LAT_F: usize = 3072;
+
+// The tetrahedron of the last `locate` call (Kasson et al. 1995): the first node's byte
+// offset and the two inner corners' offsets from it, and the four weights.
+let tBase: usize = 0;
+let tO1: usize = 0;
+let tO2: usize = 0;
+let tW0: f32 = 0;
+let tW1: f32 = 0;
+let tW2: f32 = 0;
+let tW3: f32 = 0;
+
+/** Finds colour (r, g, b)'s lattice cell and tetrahedron (sR, sG: byte strides of red and green). */
+@inline function locate(lat: usize, r: i32, g: i32, b: i32, sR: usize, sG: usize): void {
+  const fr = load<f32>(lat + LAT_F + (<usize>r << 2));
+  const fg = load<f32>(lat + LAT_F + (<usize>g << 2));
+  const fb = load<f32>(lat + LAT_F + (<usize>b << 2));
+  tBase = <usize>(load<i32>(lat + (<usize>r << 2)) + load<i32>(lat + LAT_G + (<usize>g << 2)) + load<i32>(lat + LAT_B + (<usize>b << 2)));
+  if (fr >= fg) {
+    if (fg >= fb) { tO1 = sR; tO2 = sR + sG; tW0 = 1 - fr; tW1 = fr - fg; tW2 = fg - fb; tW3 = fb; }
+    else if (fr >= fb) { tO1 = sR; tO2 = sR + 16; tW0 = 1 - fr; tW1 = fr - fb; tW2 = fb - fg; tW3 = fg; }
+    else { tO1 = 16; tO2 = sR + 16; tW0 = 1 - fb; tW1 = fb - fr; tW2 = fr - fg; tW3 = fg; }
+  } else if (fb >= fg) { tO1 = 16; tO2 = sG + 16; tW0 = 1 - fb; tW1 = fb - fg; tW2 = fg - fr; tW3 = fr; }
+  else if (fb >= fr) { tO1 = sG; tO2 = sG + 16; tW0 = 1 - fg; tW1 = fg - fb; tW2 = fb - fr; tW3 = fr; }
+  else { tO1 = sG; tO2 = sR + sG; tW0 = 1 - fg; tW1 = fg - fr; tW2 = fr - fb; tW3 = fb; }
+}
+
+/** The located tetrahedron's interpolation in `lut` (r, g, b, –) as f32 lanes. */
+@inline function interpolate(lut: usize, sR: usize, sG: usize): v128 {
+  const p = lut + tBase;
+  let v = f32x4.mul(v128.load(p), f32x4.splat(tW0));
+  v = f32x4.add(v, f32x4.mul(v128.load(p + tO1), f32x4.splat(tW1)));
+  v = f32x4.add(v, f32x4.mul(v128.load(p + tO2), f32x4.splat(tW2)));
+  return f32x4.add(v, f32x4.mul(v128.load(p + sR + sG + 16), f32x4.splat(tW3)));
+}
+
+/**
+ * Pixels [pa, pb) (byte offsets) of an RGB row in place through one region's LUT.
+ * `cache` is the region's direct-mapped colour cache: 65536 slots of an i32 key
+ * (0xRRGGBB, −1 empty) and the packed output next to it (one cache line per lookup),
+ * slot = the top 16 bits of key × 2³²/φ (Fibonacci hashing). A hit skips the
+ * interpolation and returns what it returned for that colour.
+ */
+export function lutRun(lut: usize, lat: usize, cache: usize, sR: usize, sG: usize, pa: usize, pb: usize): void {
+  for (let p = pa; p < pb; p += 3) {
+    const r = <i32>load<u8>(p), g = <i32>load<u8>(p, 1), b = <i32>load<u8>(p, 2);
+    const key = (r << 16) | (g << 8) | b;
+    const slot = <usize>((<u32>key * 0x9e3779b1) >>> 16) << 3;
+    if (load<i32>(cache + slot) == key) {
+      const v = load<i32>(cache + slot, 4);
+      store<u8>(p, <u8>(v >>> 16));
+      store<u8>(p, <u8>(v >>> 8), 1);
+      store<u8>(p, <u8>v, 2);
+      continue;
+    }
+    locate(lat, r, g, b, sR, sG);
+    // Truncation of values in [0.5, 255.5]: the +0.5 folded into the LUT makes it rounding.
+    const o = i32x4.trunc_sat_f32x4_s(interpolate(lut, sR, sG));
+    const or = i32x4.extract_lane(o, 0), og = i32x4.extract_lane(o, 1), ob = i32x4.extract_lane(o, 2);
+    store<i32>(cache + slot, key);
+    store<i32>(cache + slot, (or << 16) | (og << 8) | ob, 4);
+    store<u8>(p, <u8>or);
+    store<u8>(p, <u8>og, 1);
+    store<u8>(p, <u8>ob, 2);
+  }
+}
+
+/**
+ * Boundary pixels [pa, pb) of an RGB row in place: out = x + Σ_k w_k·(f_k(x) − x) over
+ * `n` regions. `regs` holds per region its LUT's address (i32) and, at coef + 32·i,
+ * its feathering coefficients on this row at the cell's left and right grid column
+ * (a_r, a_g, a_b, b, each side f32 × 4); w_k = clamp(a·x/255 + b, 0, 1) interpolated
+ * across the cell by tx = gx[x] − gx0 (`gx` f32 per column from the run's first column;
+ * 0: a one-column grid, tx = 0).
+ */
+export function blendRun(regs: usize, coef: usize, n: i32, lat: usize, sR: usize, sG: usize, pa: usize, pb: usize, gx: usize, gx0: f32): void {
+  const inv = f32x4.splat(<f32>(1.0 / 255.0));
+  for (let p = pa; p < pb; p += 3, gx += 4) {
+    const r = <i32>load<u8>(p), g = <i32>load<u8>(p, 1), b = <i32>load<u8>(p, 2);
+    const x = f32x4.convert_i32x4_s(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(r), 1, g), 2, b));
+    // (r, g, b, 1) / 255 with the fourth lane 1: the coefficients' dot product in one multiply.
+    const nx = f32x4.replace_lane(f32x4.mul(x, inv), 3, 1);
+    const txv = f32x4.splat(gx ? load<f32>(gx) - gx0 : 0);
+    locate(lat, r, g, b, sR, sG);
+    let acc = x;
+    for (let i = 0; i < n; i++) {
+      const c = coef + (<usize>i << 5);
+      // The coefficients interpolated across the cell, then one dot product with (x, 1).
+      const c0 = v128.load(c);
+      const d = f32x4.mul(f32x4.add(c0, f32x4.mul(f32x4.sub(v128.load(c, 16), c0), txv)), nx);
+      const w: f32 = f32x4.extract_lane(d, 0) + f32x4.extract_lane(d, 1) + f32x4.extract_lane(d, 2) + f32x4.extract_lane(d, 3);
+      if (w <= 0) continue;
+      const wc = f32x4.splat(w >= <f32>1 ? <f32>1 : w);
+      const lut = <usize>load<i32>(regs + (<usize>i << 2));
+      // f_k(x) − 0.5 − x: the LUT carries the +0.5 of rounding.
+      const delta = f32x4.sub(f32x4.sub(interpolate(lut, sR, sG), f32x4.splat(0.5)), x);
+      acc = f32x4.add(acc, f32x4.mul(wc, delta));
+    }
+    // Round half up, clamped to 0..255.
+    const o = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.add(acc, f32x4.splat(0.5))), i32x4.splat(0)), i32x4.splat(255));
+    store<u8>(p, <u8>i32x4.extract_lane(o, 0));
+    store<u8>(p, <u8>i32x4.extract_lane(o, 1), 1);
+    store<u8>(p, <u8>i32x4.extract_lane(o, 2), 2);
+  }
+}
+
+// Per region, the row's record for applyRow (32 bytes): its LUT's and colour cache's
+// addresses (i32), the addresses of its feathering coefficients' two grid rows around
+// this row (i32; 0: the row is outside the region's window), the fraction between them
+// (f32), and the window's first grid column and width (i32).
+const REC_LUT: usize = 0;
+const REC_CACHE: usize = 4;
+const REC_AB0: usize = 8;
+const REC_AB1: usize = 12;
+const REC_TY: usize = 16;
+const REC_X0: usize = 20;
+const REC_FW: usize = 24;
+
+/**
+ * One row (at `row`) of the plan's cell walk (apply.ts): per grid cell its mode
+ * (`modes`, u8: 0 untouched, k + 1 region k alone, 255 boundary) and reaching regions
+ * (`reach`, u32 bits), `starts` (i32, cells + 1) the first column of each cell. Runs of
+ * one mode go through lutRun; boundary cells gather their regions' coefficients from
+ * `recs` (nR records, see above) into `regs`/`coef` and go through blendRun.
+ */
+export function applyRow(row: usize, modes: usize, reach: usize, starts: usize, cells: i32, recs: usize, nR: i32, lat: usize, sR: usize, sG: usize, gx: usize, regs: usize, coef: usize): void {
+  const oneMinus = f32x4.splat(1);
+  for (let c = 0; c < cells; c++) {
+    const mode = <i32>load<u8>(modes + <usize>c);
+    const xa = load<i32>(starts + (<usize>c << 2));
+    if (mode != 255) while (c + 1 < cells && <i32>load<u8>(modes + <usize>(c + 1)) == mode) c++;
+    const xb = load<i32>(starts + (<usize>(c + 1) << 2));
+    if (xa >= xb || mode == 0) continue;
+    const pa = row + <usize>(xa * 3), pb = row + <usize>(xb * 3);
+    if (mode != 255) {
+      const rec = recs + (<usize>(mode - 1) << 5);
+      lutRun(<usize>load<i32>(rec + REC_LUT), lat, <usize>load<i32>(rec + REC_CACHE), sR, sG, pa, pb);
+      continue;
+    }
+    const bits = load<u32>(reach + (<usize>c << 2));
+    let n = 0;
+    for (let r = 0; r < nR; r++) {
+      if (r < 32 && ((bits >>> r) & 1) == 0) continue;
+      const rec = recs + (<usize>r << 5);
+      const cf = coef + (<usize>n << 5);
+      v128.store(cf, i32x4.splat(0));
+      v128.store(cf, i32x4.splat(0), 16);
+      const ab0 = <usize>load<i32>(rec + REC_AB0);
+      if (ab0) {
+        const ab1 = <usize>load<i32>(rec + REC_AB1);
+        const ty = f32x4.splat(load<f32>(rec + REC_TY));
+        const x0 = load<i32>(rec + REC_X0), fw = load<i32>(rec + REC_FW);
+        for (let side = 0; side < 2; side++) {
+          const lx = c + side - x0;
+          if (lx < 0 || lx > fw - 1) continue;
+          const o = <usize>lx << 4;
+          v128.store(cf + (<usize>side << 4), f32x4.add(f32x4.mul(f32x4.sub(oneMinus, ty), v128.load(ab0 + o)), f32x4.mul(ty, v128.load(ab1 + o))));
+        }
+      }
+      store<i32>(regs + (<usize>n << 2), load<i32>(rec + REC_LUT));
+      n++;
+    }
+    blendRun(regs, coef, n, lat, sR, sG, pa, pb, gx ? gx + (<usize>xa << 2) : 0, <f32>c);
+  }
+}
+
+// ---- Box means of the guided filter (render/guided-filter.ts) -------------------------
+
+/** f32 × 4 at `p` as two f64 × 2 (low and high lanes). */
+@inline function promoteLow(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v);
+}
+@inline function promoteHigh(v: v128): v128 {
+  return f64x2.promote_low_f32x4(v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+}
+/** Two f64 × 2 back to one f32 × 4. */
+@inline function demote(lo: v128, hi: v128): v128 {
+  return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
+}
+
+/**
+ * Box means of four interleaved channels (f32 × 4 per pixel) over the (2r+1)² window
+ * clipped to the width × height image, by running sums in double precision: a
+ * horizontal pass into `tmp` (f32 × 4 per pixel), then a vertical one into `out`,
+ * dividing by the clipped window's area. `col` holds f64 × 4 per column.
+ */
+export function boxMean4(src: usize, width: i32, height: i32, radius: i32, out: usize, tmp: usize, col: usize): void {
+  const reach = min(radius, width - 1);
+  for (let y = 0; y < height; y++) {
+    const row = src + (<usize>(y * width) << 4), trow = tmp + (<usize>(y * width) << 4);
+    let lo = f64x2.splat(0), hi = f64x2.splat(0);
+    for (let x = 0; x <= reach; x++) {
+      const v = v128.load(row + (<usize>x << 4));
+      lo = f64x2.add(lo, promoteLow(v));
+      hi = f64x2.add(hi, promoteHigh(v));
+    }
+    for (let x = 0; x < width; x++) {
+      v128.store(trow + (<usize>x << 4), demote(lo, hi));
+      const add = x + radius + 1, sub = x - radius;
+      if (add < width) {
+        const v = v128.load(row + (<usize>add << 4));
+        lo = f64x2.add(lo, promoteLow(v));
+        hi = f64x2.add(hi, promoteHigh(v));
+      }
+      if (sub >= 0) {
+        const v = v128.load(row + (<usize>sub << 4));
+        lo = f64x2.sub(lo, promoteLow(v));
+        hi = f64x2.sub(hi, promoteHigh(v));
+      }
+    }
+  }
+  memory.fill(col, 0, <usize>width << 5);
+  for (let y = 0, top = min(radius, height - 1); y <= top; y++) {
+    const trow = tmp + (<usize>(y * width) << 4);
+    for (let x = 0; x < width; x++) {
+      const c = col + (<usize>x << 5), v = v128.load(trow + (<usize>x << 4));
+      v128.store(c, f64x2.add(v128.load(c), promoteLow(v)));
+      v128.store(c, f64x2.add(v128.load(c, 16), promoteHigh(v)), 16);
+    }
+  }
+  for (let y = 0; y < height; y++) {
+    const ny = min(height - 1, y + radius) - max(0, y - radius) + 1;
+    const orow = out + (<usize>(y * width) << 4);
+    const add = y + radius + 1, sub = y - radius;
+    const arow = tmp + (<usize>(add * width) << 4), srow = tmp + (<usize>(sub * width) << 4);
+    for (let x = 0; x < width; x++) {
+      const nx = min(width - 1, x + radius) - max(0, x - radius) + 1;
+      const area = f64x2.splat(<f64>(nx * ny));
+      const c = col + (<usize>x << 5);
+      let lo = v128.load(c), hi = v128.load(c, 16);
+      v128.store(orow + (<usize>x << 4), demote(f64x2.div(lo, area), f64x2.div(hi, area)));
+      if (add < height) {
+        const v = v128.load(arow + (<usize>x << 4));
+        lo = f64x2.add(lo, promoteLow(v));
+        hi = f64x2.add(hi, promoteHigh(v));
+      }
+      if (sub >= 0) {
+        const v = v128.load(srow + (<usize>x << 4));
+        lo = f64x2.sub(lo, promoteLow(v));
+        hi = f64x2.sub(hi, promoteHigh(v));
+      }
+      v128.store(c, lo);
+      v128.store(c, hi, 16);
+    }
+  }
+}
+
+// ---- The solver's proxy evaluation (render/proxy.ts) ----------------------------------
+
+/** A point's tetrahedral interpolation in an f32 × 4 LUT: vertex addresses v0..v2 (bytes), the fourth at v0 + far; weights w1..w3 at `w`. */
+@inline function proxyPoint(lut: usize, v0: usize, v1: usize, v2: usize, w: usize, far: usize, p: usize): v128 {
+  const a = lut + <usize>load<i32>(v0 + (p << 2));
+  const w1 = load<f32>(w + p * 12), w2 = load<f32>(w + p * 12, 4), w3 = load<f32>(w + p * 12, 8);
+  let v = f32x4.mul(v128.load(a), f32x4.splat(<f32>1 - w1 - w2 - w3));
+  v = f32x4.add(v, f32x4.mul(v128.load(lut + <usize>load<i32>(v1 + (p << 2))), f32x4.splat(w1)));
+  v = f32x4.add(v, f32x4.mul(v128.load(lut + <usize>load<i32>(v2 + (p << 2))), f32x4.splat(w2)));
+  return f32x4.add(v, f32x4.mul(v128.load(a + far), f32x4.splat(w3)));
+}
+
+/**
+ * The region statistics of a proxy rendered through `lut` (proxy.ts proxyStats): per
+ * pixel its point (k < singles) or the mean of its two sigma points, written to `out`
+ * (f32 × 4 per pixel), summed as RegionStats needs; then the squared differences of
+ * the `npairs` neighbour pairs (i32 pixel indices). Writes 8 f64 at `stats`: ΣR, ΣG, ΣB,
+ * Σ|R−G|, Σ(R−G)², Σ|(R+G)/2−B|, Σ((R+G)/2−B)², Σ pair differences².
+ */
+export function proxyEval(lut: usize, v0: usize, v1: usize, v2: usize, w: usize, far: usize, pixels: i32, singles: i32, pairs: usize, npairs: i32, out: usize, stats: usize): void {
+  // Sums in double-precision lanes: (ΣR, ΣG), (ΣB, Σ|R−G|), (Σ(R−G)², Σ|(R+G)/2−B|), Σ(…)².
+  let sRG = f64x2.splat(0), sBrg = f64x2.splat(0), sRg2Yb = f64x2.splat(0), sumYb2 = 0.0;
+  const half = f32x4.splat(0.5);
+  let p: usize = 0;
+  for (let k = 0; k < pixels; k++) {
+    let v: v128;
+    if (k < singles) {
+      v = proxyPoint(lut, v0, v1, v2, w, far, p);
+      p++;
+    } else {
+      v = f32x4.mul(f32x4.add(proxyPoint(lut, v0, v1, v2, w, far, p), proxyPoint(lut, v0, v1, v2, w, far, p + 1)), half);
+      p += 2;
+    }
+    v128.store(out + (<usize>k << 4), v);
+    const rgb = f64x2.promote_low_f32x4(v);
+    const R = f64x2.extract_lane(rgb, 0), G = f64x2.extract_lane(rgb, 1), B = <f64>f32x4.extract_lane(v, 2);
+    const rg = abs(R - G), yb = abs(0.5 * (R + G) - B);
+    sRG = f64x2.add(sRG, rgb);
+    sBrg = f64x2.add(sBrg, f64x2.replace_lane(f64x2.splat(B), 1, rg));
+    sRg2Yb = f64x2.add(sRg2Yb, f64x2.replace_lane(f64x2.splat(rg * rg), 1, yb));
+    sumYb2 += yb * yb;
+  }
+  // Squared differences of the neighbour pairs, (r, g) and (b, –) in double-precision lanes.
+  let dLo = f64x2.splat(0), dHi = f64x2.splat(0);
+  for (let i = 0; i < npairs; i++) {
+    const a = <usize>load<i32>(pairs + (<usize>i << 3)), b = <usize>load<i32>(pairs + (<usize>i << 3), 4);
+    const d = f32x4.sub(v128.load(out + (a << 4)), v128.load(out + (b << 4)));
+    const q = f32x4.mul(d, d);
+    dLo = f64x2.add(dLo, f64x2.promote_low_f32x4(q));
+    dHi = f64x2.add(dHi, f64x2.promote_low_f32x4(v128.shuffle<f32>(q, q, 2, 3, 2, 3)));
+  }
+  store<f64>(stats, f64x2.extract_lane(sRG, 0));
+  store<f64>(stats, f64x2.extract_lane(sRG, 1), 8);
+  store<f64>(stats, f64x2.extract_lane(sBrg, 0), 16);
+  store<f64>(stats, f64x2.extract_lane(sBrg, 1), 24);
+  store<f64>(stats, f64x2.extract_lane(sRg2Yb, 0), 32);
+  store<f64>(stats, f64x2.extract_lane(sRg2Yb, 1), 40);
+  store<f64>(stats, sumYb2, 48);
+  store<f64>(stats, f64x2.extract_lane(dLo, 0) + f64x2.extract_lane(dLo, 1) + f64x2.extract_lane(dHi, 0), 56);
+}
+
+// ---- The planner's working-size simulation (render/simulate.ts) -----------------------
+
+/**
+ * out[p] += w·(f(src[p]) − src[p]) for `count` points of one region: pixel indices at
+ * `at` (i32), weights at `wts` (f32; 0 skips), each pixel's place in the f32 × 4 LUT
+ * (vertex addresses v0..v2, the fourth at v0 + far, weights w0..w3 as f32 × 4 at
+ * `cw`); src and out f32 × 4 per pixel on 0..255, the LUT pre-scaled to 0..255.
+ */
+export function simBlend(lut: usize, v0: usize, v1: usize, v2: usize, cw: usize, far: usize, src: usize, out: usize, at: usize, wts: usize, count: i32): void {
+  for (let i = 0; i < count; i++) {
+    const w = load<f32>(wts + (<usize>i << 2));
+    if (w == 0) continue;
+    const p = <usize>load<i32>(at + (<usize>i << 2));
+    const q = p << 2;
+    const a = lut + <usize>load<i32>(v0 + q);
+    const cv = v128.load(cw + (p << 4));
+    let v = f32x4.mul(v128.load(a), f32x4.splat(f32x4.extract_lane(cv, 0)));
+    v = f32x4.add(v, f32x4.mul(v128.load(lut + <usize>load<i32>(v1 + q)), f32x4.splat(f32x4.extract_lane(cv, 1))));
+    v = f32x4.add(v, f32x4.mul(v128.load(lut + <usize>load<i32>(v2 + q)), f32x4.splat(f32x4.extract_lane(cv, 2))));
+    v = f32x4.add(v, f32x4.mul(v128.load(a + far), f32x4.splat(f32x4.extract_lane(cv, 3))));
+    const o = out + (p << 4);
+    v128.store(o, f32x4.add(v128.load(o), f32x4.mul(f32x4.splat(w), f32x4.sub(v, v128.load(src + (p << 4))))));
+  }
+}
+
+/** The simulated image: per pixel the mean of its two sigma images, each clamped to 0..255; f32 × 4 in, interleaved RGB f32 out. */
+export function simMean(hi: usize, lo: usize, mean: usize, n: i32): void {
+  const zero = f32x4.splat(0), top = f32x4.splat(255), half = f32x4.splat(0.5);
+  for (let i = 0; i < n; i++) {
+    const h = f32x4.min(f32x4.max(v128.load(hi + (<usize>i << 4)), zero), top);
+    const l = f32x4.min(f32x4.max(v128.load(lo + (<usize>i << 4)), zero), top);
+    const m = f32x4.mul(f32x4.add(h, l), half);
+    const o = mean + <usize>(i * 12);
+    store<f32>(o, f32x4.extract_lane(m, 0));
+    store<f32>(o, f32x4.extract_lane(m, 1), 4);
+    store<f32>(o, f32x4.extract_lane(m, 2), 8);
+  }
+}
+
+/**
+ * The two sigma images of the simulation: per pixel of the working image (interleaved
+ * RGB f32, `work`) and its block spread (`spread`, same layout; 0: none), mean + spread
+ * clamped to 255 into `hi` and mean − spread clamped to 0 into `lo` (f32 × 4 per pixel).
+ */
+export function simSigma(work: usize, spread: usize, n: i32, hi: usize, lo: usize): void {
+  for (let i = 0; i < n; i++) {
+    const o = <usize>(i * 12);
+    const m = f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(work + o)), 1, load<f32>(work + o, 4)), 2, load<f32>(work + o, 8));
+    const s = spread ? f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(load<f32>(spread + o)), 1, load<f32>(spread + o, 4)), 2, load<f32>(spread + o, 8)) : f32x4.splat(0);
+    const q = <usize>i << 4;
+    v128.store(hi + q, f32x4.replace_lane(f32x4.min(f32x4.add(m, s), f32x4.splat(255)), 3, 0));
+    v128.store(lo + q, f32x4.replace_lane(f32x4.max(f32x4.sub(m, s), f32x4.splat(0)), 3, 0));
+  }
+}
+
+/**
+ * Each pixel's place in a size³ f32 × 4 LUT (0..255 values, f32 × 4 per pixel at `src`),
+ * as `tetrahedral` (lut.ts) finds it: the cell's first vertex and the tetrahedron's next
+ * two (byte offsets, i32 at v0, v1, v2; the fourth is first + sR + sG + 16) and the four
+ * vertex weights (f32 × 4 at `w`).
+ */
+export function simCells(src: usize, n: i32, size: i32, v0: usize, v1: usize, v2: usize, w: usize): void {
+  const scale = <f32>(size - 1) / <f32>255;
+  const m = size - 2;
+  const sR = <usize>(size * size * 16), sG = <usize>(size * 16);
+  for (let i = 0; i < n; i++) {
+    const p = src + (<usize>i << 4);
+    const fr = load<f32>(p) * scale, fg = load<f32>(p, 4) * scale, fb = load<f32>(p, 8) * scale;
+    const ir = min(<i32>fr, m), ig = min(<i32>fg, m), ib = min(<i32>fb, m);
+    const dr = fr - <f32>ir, dg = fg - <f32>ig, db = fb - <f32>ib;
+    const base = <usize>ir * sR + <usize>ig * sG + (<usize>ib << 4);
+    let o1: usize, o2: usize, w0: f32, w1: f32, w2: f32, w3: f32;
+    if (dr >= dg) {
+      if (dg >= db) { o1 = sR; o2 = sR + sG; w0 = 1 - dr; w1 = dr - dg; w2 = dg - db; w3 = db; }
+      else if (dr >= db) { o1 = sR; o2 = sR + 16; w0 = 1 - dr; w1 = dr - db; w2 = db - dg; w3 = dg; }
+      else { o1 = 16; o2 = sR + 16; w0 = 1 - db; w1 = db - dr; w2 = dr - dg; w3 = dg; }
+    } else if (db >= dg) { o1 = 16; o2 = sG + 16; w0 = 1 - db; w1 = db - dg; w2 = dg - dr; w3 = dr; }
+    else if (db >= dr) { o1 = sG; o2 = sG + 16; w0 = 1 - dg; w1 = dg - db; w2 = db - dr; w3 = dr; }
+    else { o1 = sG; o2 = sR + sG; w0 = 1 - dg; w1 = dg - dr; w2 = dr - db; w3 = db; }
+    const q = <usize>i << 2;
+    store<i32>(v0 + q, <i32>base);
+    store<i32>(v1 + q, <i32>(base + o1));
+    store<i32>(v2 + q, <i32>(base + o2));
+    v128.store(w + (<usize>i << 4), f32x4.replace_lane(f32x4.replace_lane(f32x4.replace_lane(f32x4.splat(w0), 1, w1), 2, w2), 3, w3));
+  }
+}
+
+// ---- Region statistics (scores/score-regions.ts) ---------------------------------------
+
+/**
+ * Adds, per label (0..255), the sufficient statistics of scores/stats.ts over `rows`
+ * rows of an interleaved RGB f32 image (`data`) and its labels (u8) into `out`: ten
+ * arrays of 256 f64 — n, ΣR, ΣG, ΣB, Σ|R−G|, Σ(R−G)², Σ|(R+G)/2−B|, Σ(…)², Σ pair
+ * differences², pairs — each same-label right or lower neighbour pair counted twice (the
+ * four shifts). With `next`, one more row follows in data and labels: the last row's
+ * lower neighbours (the image is added a band of rows at a time). The same
+ * double-precision operations in the same order as the JavaScript it replaces.
+ */
+export function regionSums(data: usize, labels: usize, width: i32, rows: i32, next: bool, out: usize): void {
+  for (let y = 0; y < rows; y++) {
+    const hasDown = y + 1 < rows || next;
+    for (let x = 0; x < width; x++) {
+      const p = <usize>(y * width + x);
+      const l = <usize>load<u8>(labels + p) << 3;
+      const o = data + p * 12;
+      const r = <f64>load<f32>(o), g = <f64>load<f32>(o, 4), b = <f64>load<f32>(o, 8);
+      const rg = abs(r - g);
+      const yb = abs(0.5 * (r + g) - b);
+      const f = out + l;
+      store<f64>(f, load<f64>(f) + 1);
+      store<f64>(f, load<f64>(f, 2048) + r, 2048);
+      store<f64>(f, load<f64>(f, 4096) + g, 4096);
+      store<f64>(f, load<f64>(f, 6144) + b, 6144);
+      store<f64>(f, load<f64>(f, 8192) + rg, 8192);
+      store<f64>(f, load<f64>(f, 10240) + rg * rg, 10240);
+      store<f64>(f, load<f64>(f, 12288) + yb, 12288);
+      store<f64>(f, load<f64>(f, 14336) + yb * yb, 14336);
+      if (x + 1 < width && load<u8>(labels + p + 1) == load<u8>(labels + p)) {
+        const dr = r - <f64>load<f32>(o, 12), dg = g - <f64>load<f32>(o, 16), db = b - <f64>load<f32>(o, 20);
+        store<f64>(f, load<f64>(f, 16384) + 2 * (dr * dr + dg * dg + db * db), 16384);
+        store<f64>(f, load<f64>(f, 18432) + 2, 18432);
+      }
+      if (hasDown && load<u8>(labels + p + <usize>width) == load<u8>(labels + p)) {
+        const q = o + <usize>width * 12;
+        const dr = r - <f64>load<f32>(q), dg = g - <f64>load<f32>(q, 4), db = b - <f64>load<f32>(q, 8);
+        store<f64>(f, load<f64>(f, 16384) + 2 * (dr * dr + dg * dg + db * db), 16384);
+        store<f64>(f, load<f64>(f, 18432) + 2, 18432);
+      }
+    }
+  }
+}
+
+// ---- The guided filter's per-pixel steps (render/guided-filter.ts) --------------------
+
+/**
+ * The guide's statistics from its nine box means (boxMean4 outputs m0: r, g, b, rr;
+ * m1: rg, rb, gg, gb; m2: bb, –, –, –, f32 × 4 per pixel): the means into `mean`
+ * (f32 × 4: r, g, b, 0) and the inverse of the regularised local covariance Σ + εU
+ * (He et al. 2013, eq. 14) into `inv` (f32 × 8: rr, rg, rb, gg, gb, bb, 0, 0). The
+ * covariances are rounded to single precision before ε is added, as when stored.
+ */
+export function guideStats(m0: usize, m1: usize, m2: usize, n: i32, eps: f64, mean: usize, inv: usize): void {
+  for (let i = 0; i < n; i++) {
+    const q = <usize>i << 4;
+    const mr = <f64>load<f32>(m0 + q), mg = <f64>load<f32>(m0 + q, 4), mb = <f64>load<f32>(m0 + q, 8);
+    v128.store(mean + q, f32x4.replace_lane(v128.load(m0 + q), 3, 0));
+    const rr = <f64><f32>(<f64>load<f32>(m0 + q, 12) - mr * mr) + eps;
+    const rg = <f64><f32>(<f64>load<f32>(m1 + q) - mr * mg);
+    const rb = <f64><f32>(<f64>load<f32>(m1 + q, 4) - mr * mb);
+    const gg = <f64><f32>(<f64>load<f32>(m1 + q, 8) - mg * mg) + eps;
+    const gb = <f64><f32>(<f64>load<f32>(m1 + q, 12) - mg * mb);
+    const bb = <f64><f32>(<f64>load<f32>(m2 + q) - mb * mb) + eps;
+    const c00 = gg * bb - gb * gb, c01 = rb * gb - rg * bb, c02 = rg * gb - rb * gg;
+    const det = rr * c00 + rg * c01 + rb * c02;
+    const o = inv + (<usize>i << 5);
+    store<f32>(o, <f32>(c00 / det));
+    store<f32>(o, <f32>(c01 / det), 4);
+    store<f32>(o, <f32>(c02 / det), 8);
+    store<f32>(o, <f32>((rr * bb - rb * rb) / det), 12);
+    store<f32>(o, <f32>((rb * rg - rr * gb) / det), 16);
+    store<f32>(o, <f32>((rr * gg - rg * rg) / det), 20);
+    store<f32>(o, 0, 24);
+    store<f32>(o, 0, 28);
+  }
+}
+
+/**
+ * A region's filter input on its window (x0, y0, w × h of the W-wide grid): per pixel
+ * (p, I_r·p, I_g·p, I_b·p) with p = 1 where labels == id (f32 × 4 into `src`; the guide
+ * `guide` is f32 × 4 per grid pixel).
+ */
+export function featherInput(labels: usize, guide: usize, W: i32, x0: i32, y0: i32, w: i32, h: i32, id: i32, src: usize): void {
+  const one = f32x4.replace_lane(f32x4.splat(0), 0, 1);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const g = <usize>((y + y0) * W + x + x0);
+      const o = src + (<usize>(y * w + x) << 4);
+      if (<i32>load<u8>(labels + g) == id) {
+        // (1, r, g, b): the guide's lanes moved up by one.
+        const I = v128.load(guide + (g << 4));
+        v128.store(o, f32x4.add(one, v128.shuffle<f32>(I, I, 3, 0, 1, 2)));
+      } else v128.store(o, i32x4.splat(0));
+    }
+  }
+}
+
+/**
+ * The linear coefficients (a_r, a_g, a_b, b) per window pixel from the first box means
+ * (`box`: mean p, mean I·p) and the guide's statistics (`mean`, `inv` per grid pixel),
+ * written to `out` (f32 × 4): a = (Σ + εU)⁻¹·(mean Ip − mean I · mean p), b = mean p −
+ * a·mean I; a window entirely inside or outside the region is exactly flat (a = 0, b = p).
+ */
+export function featherLinear(box: usize, mean: usize, inv: usize, W: i32, x0: i32, y0: i32, w: i32, h: i32, out: usize): void {
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const k = <usize>(y * w + x) << 4;
+      const g = <usize>((y + y0) * W + x + x0);
+      const mp = <f64>load<f32>(box + k);
+      if (mp == 0 || mp == 1) {
+        v128.store(out + k, f32x4.replace_lane(f32x4.splat(0), 3, <f32>mp));
+        continue;
+      }
+      const m = mean + (g << 4), iv = inv + (g << 5);
+      const m0 = <f64>load<f32>(m), m1 = <f64>load<f32>(m, 4), m2 = <f64>load<f32>(m, 8);
+      const c0 = <f64>load<f32>(box + k, 4) - m0 * mp;
+      const c1 = <f64>load<f32>(box + k, 8) - m1 * mp;
+      const c2 = <f64>load<f32>(box + k, 12) - m2 * mp;
+      const i0 = <f64>load<f32>(iv), i1 = <f64>load<f32>(iv, 4), i2 = <f64>load<f32>(iv, 8);
+      const i3 = <f64>load<f32>(iv, 12), i4 = <f64>load<f32>(iv, 16), i5 = <f64>load<f32>(iv, 20);
+      const a0 = i0 * c0 + i1 * c1 + i2 * c2;
+      const a1 = i1 * c0 + i3 * c1 + i4 * c2;
+      const a2 = i2 * c0 + i4 * c1 + i5 * c2;
+      store<f32>(out + k, <f32>a0);
+      store<f32>(out + k, <f32>a1, 4);
+      store<f32>(out + k, <f32>a2, 8);
+      store<f32>(out + k, <f32>(mp - a0 * m0 - a1 * m1 - a2 * m2), 12);
+    }
+  }
+}
+
+/** Snaps flat coefficients (|a| < 1e-7 on all three) to exact a = 0 and b ∈ {0, 1} when within 1e-6, in place (f32 × 4 × n). */
+export function featherSnap(ab: usize, n: i32): void {
+  for (let k = 0; k < n; k++) {
+    const o = ab + (<usize>k << 4);
+    if (!(abs(load<f32>(o)) < 1e-7 && abs(load<f32>(o, 4)) < 1e-7 && abs(load<f32>(o, 8)) < 1e-7)) continue;
+    const b = load<f32>(o, 12);
+    v128.store(o, f32x4.replace_lane(f32x4.splat(0), 3, abs(b) < 1e-6 ? 0 : abs(b - 1) < 1e-6 ? 1 : b));
+  }
+}
+
+/** The guide from interleaved RGB f32 on 0..255 (`rgb`, n pixels): f32 × 4 per pixel (r, g, b, 0) on 0..1. */
+export function guideImage(rgb: usize, n: i32, guide: usize): void {
+  for (let i = 0; i < n; i++) {
+    const o = rgb + <usize>(i * 12);
+    store<f32>(guide + (<usize>i << 4), load<f32>(o) / 255);
+    store<f32>(guide + (<usize>i << 4), load<f32>(o, 4) / 255, 4);
+    store<f32>(guide + (<usize>i << 4), load<f32>(o, 8) / 255, 8);
+    store<f32>(guide + (<usize>i << 4), 0, 12);
+  }
+}
+
+/**
+ * Four of the nine channels whose box means the guide's statistics need, from the guide
+ * (f32 × 4 per pixel) into `src`: part 0 (r, g, b, rr), part 1 (rg, rb, gg, gb), part 2 (bb, 0, 0, 0).
+ */
+export function guideProducts(guide: usize, n: i32, part: i32, src: usize): void {
+  for (let i = 0; i < n; i++) {
+    const q = <usize>i << 4;
+    const v = v128.load(guide + q);
+    let o: v128;
+    if (part == 0) o = f32x4.replace_lane(v, 3, f32x4.extract_lane(v, 0) * f32x4.extract_lane(v, 0));
+    else if (part == 1) o = f32x4.mul(v128.shuffle<f32>(v, v, 0, 0, 1, 1), v128.shuffle<f32>(v, v, 1, 2, 1, 2));
+    else o = f32x4.replace_lane(f32x4.splat(0), 0, f32x4.extract_lane(v, 2) * f32x4.extract_lane(v, 2));
+    v128.store(src + q, o);
+  }
+}

@@ -10,7 +10,8 @@
  */
 import { ConfirmedLookSchema, jobObjectKeys, type AnalyseResult, type ConfirmedLook, type Preview } from '@pertouch/contracts';
 import type { Database } from '@pertouch/db';
-import { InstructionError, ParseResultSchema, scaleEditBoxes, type Edit, type InstructionParser, type ParseContext } from '@pertouch/instructions';
+import { EditBoxSchema, InstructionError, ParseResultSchema, scaleEditBoxes, type Edit, type InstructionParser, type ParseContext } from '@pertouch/instructions';
+import { z } from 'zod';
 import { ObjectNotFoundError, type ObjectStore } from '@pertouch/storage';
 import { regionsNeedingBoxes, type BoxedRegion } from './boxes.js';
 import { PipelineFailure } from './failures.js';
@@ -35,8 +36,16 @@ export interface InstructionPlanDocument {
   readonly look: ConfirmedLook | null;
   /** Weak only: where the look came from (or why there is none). */
   readonly memory?: string;
+  /**
+   * Strong only: the objects only a VLM box finds (boxes.ts), in the order they are merged
+   * into the segmentation — a follow-up's parent's first (so the parent's look, which
+   * names their regions, is rendered again), then this instruction's own.
+   */
+  readonly objects?: readonly BoxedRegion[];
 }
 // Edits' boxes (a VLM's) are stored in the original's pixels, whatever preview the VLM saw.
+
+const ObjectsSchema = z.array(z.object({ region: z.string().min(1), box: EditBoxSchema }));
 
 export interface InstructionContext {
   readonly tenantId: string;
@@ -92,9 +101,9 @@ export async function planInstruction(ctx: InstructionContext, ports: Instructio
   }
   if (plan.type === 'weak') return { kind: 'weak', plan, fresh, round: planWeak(plan.look ?? undefined, ctx.document, ctx.analysis) };
   const merged = ctx.merged ?? new Map<string, number>();
-  const inputs = { document: ctx.document, analysis: ctx.analysis, resolveLabel: ports.resolveLabel, merged };
-  const boxes = await regionsNeedingBoxes(plan.edits, inputs);
+  const boxes = (plan.objects ?? []).filter((o) => !merged.has(o.region));
   if (boxes.length > 0) return { kind: 'ground', plan, fresh, boxes };
+  const inputs = { document: ctx.document, analysis: ctx.analysis, resolveLabel: ports.resolveLabel, merged };
   const grounded = await groundEdits(plan.edits, inputs);
   const base = ctx.parentJobId ? baseLookOf(await loadParent(ports.db, ctx.tenantId, ctx.parentJobId, ctx.imageId), ctx.document) : undefined;
   const redesign = (scales: readonly number[]) =>
@@ -118,7 +127,8 @@ async function makePlan(ctx: InstructionContext, ports: InstructionPorts): Promi
     await loadParent(ports.db, ctx.tenantId, ctx.parentJobId, ctx.imageId);
     const parentPlan = await readPlan(ports.store, jobObjectKeys.plan(ctx.tenantId, ctx.imageId, ctx.parentJobId));
     const edits = relativeEdits(relative, requireParentEdits(ctx.parentJobId, parentPlan?.type === 'strong' ? parentPlan.edits : undefined));
-    return { format: 1, type: 'strong', parser: 'follow-up', edits, notes: [`"${ctx.instruction}" applies to the edits of ${ctx.parentJobId}`], look: null };
+    const objects = await objectsToMerge(edits, ctx, ports);
+    return { format: 1, type: 'strong', parser: 'follow-up', edits, notes: [`"${ctx.instruction}" applies to the edits of ${ctx.parentJobId}`], look: null, ...objects };
   }
   const measured = measuredRegions(ctx.analysis);
   const regionLabels = [...new Set(ctx.document.regions.filter((r) => measured.has(r.id)).map((r) => r.label))].sort();
@@ -133,7 +143,7 @@ async function makePlan(ctx: InstructionContext, ports: InstructionPorts): Promi
   const common = { format: 1, parser: ports.parser.engine, notes: parsed.notes ?? [] } as const;
   if (parsed.type === 'strong') {
     const edits = ctx.preview ? scaleEditBoxes(parsed.edits, ctx.preview, ctx.analysis) : parsed.edits.map(({ box: _box, ...edit }) => edit);
-    return { ...common, type: 'strong', edits, look: null };
+    return { ...common, type: 'strong', edits, look: null, ...(await objectsToMerge(edits, ctx, ports)) };
   }
   const remembered = await rememberedLook(ctx, ports);
   return { ...common, type: 'weak', edits: [], look: remembered.look, memory: remembered.memory };
@@ -146,6 +156,19 @@ async function rememberedLook(ctx: InstructionContext, ports: InstructionPorts):
   const remembered = await ports.taste.look(ctx.tenantId, ctx.userId, ctx.analysis.scene);
   if (!remembered) return { look: null, memory: `nothing remembered for ${ctx.userId}: the automatic look` };
   return { look: remembered.look, memory: `${remembered.neighbours} similar scene(s) of ${ctx.userId}, evidence ${remembered.weight.toFixed(2)}` };
+}
+
+/**
+ * The plan's `objects`: the parent's (a follow-up renders the parent's look again, which
+ * may name regions only a box found), then the words of `edits` that the segmentation
+ * does not answer but a box does. Decided once, on the segmenter's own segmentation.
+ */
+async function objectsToMerge(edits: readonly Edit[], ctx: InstructionContext, ports: InstructionPorts): Promise<{ objects?: BoxedRegion[] }> {
+  const inherited = ctx.parentJobId ? ((await readPlan(ports.store, jobObjectKeys.plan(ctx.tenantId, ctx.imageId, ctx.parentJobId)))?.objects ?? []) : [];
+  const merged = new Map(inherited.map((o) => [o.region, -1]));
+  const own = await regionsNeedingBoxes(edits, { document: ctx.document, analysis: ctx.analysis, resolveLabel: ports.resolveLabel, merged });
+  const objects = [...inherited, ...own];
+  return objects.length > 0 ? { objects } : {};
 }
 
 /** The original's preview as the parser's image (the VLM draws its boxes on it). */
@@ -168,6 +191,16 @@ async function readPlan(store: ObjectStore, key: string): Promise<InstructionPla
   if (doc?.format !== 1 || !['rules', 'vlm', 'follow-up', 'auto'].includes(doc.parser as string)) return undefined;
   const parse = ParseResultSchema.safeParse({ type: doc.type, edits: doc.edits, notes: doc.notes });
   const look = doc.look === null ? { success: true as const, data: null } : ConfirmedLookSchema.safeParse(doc.look);
-  if (!parse.success || !look.success) return undefined;
-  return { format: 1, type: parse.data.type, parser: doc.parser!, edits: parse.data.edits, notes: parse.data.notes ?? [], look: look.data, ...(typeof doc.memory === 'string' ? { memory: doc.memory } : {}) };
+  const objects = doc.objects === undefined ? { success: true as const, data: undefined } : ObjectsSchema.safeParse(doc.objects);
+  if (!parse.success || !look.success || !objects.success) return undefined;
+  return {
+    format: 1,
+    type: parse.data.type,
+    parser: doc.parser!,
+    edits: parse.data.edits,
+    notes: parse.data.notes ?? [],
+    look: look.data,
+    ...(typeof doc.memory === 'string' ? { memory: doc.memory } : {}),
+    ...(objects.data && objects.data.length > 0 ? { objects: objects.data } : {}),
+  };
 }

@@ -9,7 +9,7 @@
  * - the judge sees before/after previews; its "more" makes the next round stronger, its
  *   "satisfied" ends the job; when it fails, the measurements judge the round.
  */
-import { ATTRIBUTE_NAMES, jobObjectKeys, objectKeys, pipelineJobIds, previewSize, QUEUE_NAMES, type RoundVerdict } from '@pertouch/contracts';
+import { ATTRIBUTE_NAMES, PARENT_JOB_FIELD, jobObjectKeys, objectKeys, pipelineJobIds, previewSize, QUEUE_NAMES, type RoundVerdict } from '@pertouch/contracts';
 import type { TenantRecord } from '@pertouch/db';
 import { createRuleParser } from '@pertouch/instructions';
 import { Queue } from 'bullmq';
@@ -129,12 +129,15 @@ describe('the VLM parser: an object found only by its box', () => {
     await pipeline?.close();
   });
 
+  let hutJob: string;
+
   it('"brighten the hut": the box (on the preview) → a merged region; only it is brightened', async () => {
     const size = previewSize(photo.width, photo.height);
     // A box in the preview's pixels, in the lower middle of the photo.
     const box = { x0: Math.round(size.width * 0.4), y0: Math.round(size.height * 0.6), x1: Math.round(size.width * 0.55), y1: Math.round(size.height * 0.8) };
     chat.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'hut', attribute: 'brightness', delta: 0.2, box }] }));
     const jobId = await pipeline.submit(t, imageId, { instruction: 'brighten the hut', output: PNG });
+    hutJob = jobId;
     const job = await pipeline.finished(t, jobId);
     expect(job).toMatchObject({ state: 'succeeded', errorCode: null });
 
@@ -142,8 +145,9 @@ describe('the VLM parser: an object found only by its box', () => {
     const [parse] = chat.received;
     const seen = await sharp(dataUrlBytes(imagesOf(parse)[0])).metadata();
     expect(seen).toMatchObject({ width: size.width, height: size.height });
-    const plan = JSON.parse((await pipeline.store.get(jobObjectKeys.plan(t.id, imageId, jobId))).toString()) as { parser: string; edits: { box: Record<string, number> }[] };
+    const plan = JSON.parse((await pipeline.store.get(jobObjectKeys.plan(t.id, imageId, jobId))).toString()) as { parser: string; edits: { box: Record<string, number> }[]; objects: unknown[] };
     expect(plan.parser).toBe('vlm');
+    expect(plan.objects).toEqual([{ region: 'hut', box: plan.edits[0].box }]);
     const scale = photo.width / size.width;
     const original = plan.edits[0].box;
     expect(original.x0).toBeCloseTo(box.x0 * scale, -0.5);
@@ -187,6 +191,26 @@ describe('the VLM parser: an object found only by its box', () => {
     }
     expect(inside / insideCount).toBeGreaterThan(2);
     expect(far / farCount).toBeLessThanOrEqual(1);
+  });
+
+  it('a follow-up on another region keeps the hut the parent brightened (the parent\'s objects are merged again)', async () => {
+    chat.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: -0.1 }] }));
+    const followId = await pipeline.submit(t, imageId, { instruction: 'a little darker sky', [PARENT_JOB_FIELD]: hutJob, output: PNG });
+    const follow = await pipeline.finished(t, followId);
+    expect(follow).toMatchObject({ state: 'succeeded', errorCode: null });
+    const [parentReport] = await pipeline.reports(hutJob);
+    const [report] = await pipeline.reports(followId);
+    const [round] = await pipeline.db.jobs.rounds(followId);
+    const hut = (round.map as { regions: { id: number; label?: string }[] }).regions.find((r) => r.label === 'hut')!;
+    expect(hut).toBeDefined();
+    const parentHut = parentReport.regions.find((r) => r.edited)!;
+    expect(hut.id).toBe(parentHut.id);
+    // Rendered to the parent's look again: the same shift from the same as-shot value.
+    const again = report.regions.find((r) => r.id === hut.id)!;
+    expect(again.target.brightness - again.asShot.brightness).toBeCloseTo(parentHut.target.brightness - parentHut.asShot.brightness, 6);
+    const segmentQueue = new Queue(QUEUE_NAMES.segment, { connection: { url: REDIS_URL }, prefix: pipeline.prefix });
+    expect(await segmentQueue.getJob(pipelineJobIds.ground(followId, 1))).toBeDefined();
+    await segmentQueue.close();
   });
 
   it('a word the segmentation knows keeps its regions, box or not (no ground hop)', async () => {

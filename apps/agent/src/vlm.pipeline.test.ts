@@ -65,12 +65,15 @@ describe('the VLM judge (parse by the rule engine)', () => {
     await pipeline?.close();
   });
 
+  let judgedJob: string;
+
   it('round 1 judged "more" by the VLM → round 2 asks more, the VLM is satisfied, round 2 is the result; it saw before/after previews', async () => {
     chat.repliesFor.judge.push(
       answer({ satisfied: false, reason: 'the sky is hardly brighter', adjust: [{ edit: 0, change: 'more' }] }),
       answer({ satisfied: true, reason: 'the sky is a little brighter, nothing else changed', adjust: [{ edit: 0, change: 'ok' }] }),
     );
     const jobId = await pipeline.submit(t, imageId, { instruction: 'brighten the sky a little', output: PNG });
+    judgedJob = jobId;
     const job = await pipeline.finished(t, jobId);
     expect(job).toMatchObject({ state: 'succeeded', errorCode: null });
     const rounds = await pipeline.db.jobs.rounds(jobId);
@@ -101,6 +104,16 @@ describe('the VLM judge (parse by the rule engine)', () => {
       expect(JSON.stringify(request.body.messages)).toContain('brighten the sky a little');
     }
     expect(chat.received.some((r) => r.kind === 'parse')).toBe(false);
+  });
+
+  it('a follow-up is judged against its parent’s result: "before" is the preview of the parent’s result round', async () => {
+    chat.repliesFor.judge.push(answer({ satisfied: true, reason: 'a bit brighter again', adjust: [{ edit: 0, change: 'ok' }] }));
+    const followId = await pipeline.submit(t, imageId, { instruction: 'a bit more', [PARENT_JOB_FIELD]: judgedJob, output: PNG });
+    expect((await pipeline.finished(t, followId)).state).toBe('succeeded');
+    const [request] = chat.received.filter((r) => r.kind === 'judge');
+    const [before, after] = imagesOf(request);
+    expect(dataUrlBytes(before).equals(await pipeline.store.get(objectKeys.roundPreview(t.id, imageId, judgedJob, 2)))).toBe(true);
+    expect(dataUrlBytes(after).equals(await pipeline.store.get(objectKeys.roundPreview(t.id, imageId, followId, 1)))).toBe(true);
   });
 
   it('a judge that answers nonsense: the measurements judge the round, and the verdict says why', async () => {

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { DEFAULT_CALIBRATION, type CalibrationTable } from '@pertouch/imaging';
+import type { SceneModel } from '@pertouch/memory';
 import { createObjectStore, type ObjectStore } from '@pertouch/storage';
 import type { Worker } from 'bullmq';
 import type { GpuWorkerConfig } from './config.js';
@@ -28,16 +29,25 @@ export interface StartOptions {
   readonly engines?: readonly RenderEngine[];
   /** Default: the built-in calibration table. */
   readonly table?: CalibrationTable;
+  /**
+   * The scene model loaded by loadSceneModel(config) (required when config.sceneModel is
+   * set; the worker closes it). Without one, analyse describes scenes with the embedded
+   * descriptor.
+   */
+  readonly sceneModel?: SceneModel;
 }
 
 /** Wires storage, engines, the service and the worker; the worker starts taking jobs at once. */
 export function startGpuWorker(config: GpuWorkerConfig, options: StartOptions = {}): GpuWorker {
+  // Starting without the configured model would store embedded-v1 scenes where onnx ones are expected: refuse.
+  if (config.sceneModel && !options.sceneModel) throw new Error('PERTOUCH_SCENE_MODEL is set: load it with loadSceneModel(config) and pass it as options.sceneModel');
+  const sceneModel = options.sceneModel;
   const log = options.log ?? (() => {});
   const table = options.table ?? DEFAULT_CALIBRATION;
   const owned = options.store ? undefined : createObjectStore(config.storage);
   const store = options.store ?? owned!;
   const engines = new EngineRegistry(options.engines ?? configuredEngines(config, { table, log }));
-  const service = new RenderService({ store, engines, maxPixels: config.maxPixels, table, log });
+  const service = new RenderService({ store, engines, maxPixels: config.maxPixels, table, log, ...(sceneModel ? { sceneModel } : {}) });
   // Job progress events for the gateway's SSE (advisory: offline Redis only drops them).
   const publisher = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
   publisher.on('error', () => {});
@@ -66,6 +76,7 @@ export function startGpuWorker(config: GpuWorkerConfig, options: StartOptions = 
         await worker.close(true);
       }
       await engines.close();
+      await sceneModel?.close();
       await owned?.close();
       publisher.disconnect();
     })());

@@ -1,6 +1,8 @@
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { EnvConfigError, envVar, parseEnv } from '@pertouch/contracts';
 import { DEFAULT_MAX_PIXELS } from '@pertouch/image-io';
+import { DEFAULT_SCENE_INPUT_SIZE, DEFAULT_SCENE_MODEL_OUTPUT, SCENE_MODEL_NAME_PATTERN } from '@pertouch/memory';
 import { storageConfigFromEnv, type StorageConfig } from '@pertouch/storage';
 
 export { EnvConfigError as ConfigError } from '@pertouch/contracts';
@@ -25,6 +27,19 @@ export interface GpuWorkerConfig {
   readonly diffusion: DiffusionConfig | undefined;
   /** Port of the /healthz + /readyz server; 0 = none. */
   readonly healthPort: number;
+  /** The image-embedding model of `analyse`'s scene; undefined = the embedded descriptor (README: Scene features). */
+  readonly sceneModel: SceneModelConfig | undefined;
+}
+
+/** libs/memory's OnnxSceneModel options, from PERTOUCH_SCENE_MODEL*. */
+export interface SceneModelConfig {
+  /** The .onnx file (checked to exist here; loaded and checked at start-up by loadSceneModel). */
+  readonly path: string;
+  /** The kind's name; undefined = the file's basename. */
+  readonly name: string | undefined;
+  readonly outputName: string;
+  /** The input side when the model leaves H and W symbolic. */
+  readonly size: number;
 }
 
 export interface DiffusionConfig {
@@ -57,7 +72,24 @@ export const ENV_SCHEMA = {
   PERTOUCH_DIFFUSION_SEED: envVar.int(42, 0, 2 ** 31 - 1),
   PERTOUCH_DIFFUSION_THREADS: envVar.int(0, 0, 256),
   GPU_WORKER_HEALTH_PORT: envVar.int(0, 0, 65535),
+  PERTOUCH_SCENE_MODEL: envVar.string(),
+  PERTOUCH_SCENE_MODEL_NAME: envVar.string({ pattern: SCENE_MODEL_NAME_PATTERN, hint: 'must be 1–40 of [A-Za-z0-9._-], starting with a letter or digit' }),
+  PERTOUCH_SCENE_MODEL_OUTPUT: envVar.stringOr(DEFAULT_SCENE_MODEL_OUTPUT, { pattern: /^.{1,200}$/, hint: 'must be 1–200 characters' }),
+  PERTOUCH_SCENE_MODEL_SIZE: envVar.int(DEFAULT_SCENE_INPUT_SIZE, 1, 4096),
 };
+
+/** PERTOUCH_SCENE_MODEL must name a file; its other variables mean nothing without it (a typo would otherwise pass silently). */
+function sceneModelProblems(env: Readonly<Record<string, string | undefined>>, path: string | undefined): string[] {
+  if (path === undefined) {
+    return ['PERTOUCH_SCENE_MODEL_NAME', 'PERTOUCH_SCENE_MODEL_OUTPUT', 'PERTOUCH_SCENE_MODEL_SIZE'].filter((name) => env[name]?.trim()).map((name) => `${name}: is set but PERTOUCH_SCENE_MODEL is not`);
+  }
+  try {
+    if (statSync(path).isFile()) return [];
+    return [`PERTOUCH_SCENE_MODEL: ${path} is not a file (the .onnx of an image-embedding model)`];
+  } catch {
+    return [`PERTOUCH_SCENE_MODEL: no file at ${path}`];
+  }
+}
 
 /** Validates the environment; throws one ConfigError listing every bad variable (secrets never shown). */
 export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): GpuWorkerConfig {
@@ -73,6 +105,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   };
   const e = attempt(() => parseEnv(ENV_SCHEMA, env));
   const storage = attempt(() => storageConfigFromEnv(env));
+  if (e) problems.push(...sceneModelProblems(env, e.PERTOUCH_SCENE_MODEL));
   if (problems.length > 0 || !e || !storage) throw new EnvConfigError(problems);
   return {
     redisUrl: e.REDIS_URL,
@@ -97,5 +130,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
         }
       : undefined,
     healthPort: e.GPU_WORKER_HEALTH_PORT,
+    sceneModel: e.PERTOUCH_SCENE_MODEL
+      ? { path: e.PERTOUCH_SCENE_MODEL, name: e.PERTOUCH_SCENE_MODEL_NAME, outputName: e.PERTOUCH_SCENE_MODEL_OUTPUT, size: e.PERTOUCH_SCENE_MODEL_SIZE }
+      : undefined,
   };
 }

@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { DEFAULT_CALIBRATION, validateCalibrationTable, type CalibrationTable } from '@pertouch/imaging';
 import { startGpuWorker } from './app.js';
 import { loadConfig, type GpuWorkerConfig } from './config.js';
+import { loadSceneModel } from './scene-model.js';
 import type { LogLine } from './worker.js';
 
 const log = (line: LogLine) => process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), service: 'gpu-worker', ...line })}\n`);
@@ -18,14 +19,17 @@ function fatal(error: unknown): never {
 
 let config: GpuWorkerConfig;
 let table: CalibrationTable;
+let sceneModel: Awaited<ReturnType<typeof loadSceneModel>>;
 try {
   config = loadConfig();
   table = config.calibrationPath ? validateCalibrationTable(JSON.parse(await readFile(config.calibrationPath, 'utf8'))) : DEFAULT_CALIBRATION;
+  // At start-up, so that a bad model stops the worker with one line instead of failing every analyse job.
+  sceneModel = await loadSceneModel(config, log);
 } catch (error) {
   fatal(error);
 }
 
-const app = startGpuWorker(config, { log, table });
+const app = startGpuWorker(config, { log, table, ...(sceneModel ? { sceneModel } : {}) });
 log({
   event: 'worker.started',
   concurrency: config.concurrency,
@@ -34,6 +38,7 @@ log({
   queuePrefix: config.queuePrefix,
   storage: config.storage.kind,
   calibration: table.version,
+  scene: sceneModel?.kind ?? 'embedded-v1',
 });
 
 let signals = 0;

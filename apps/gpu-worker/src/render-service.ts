@@ -12,11 +12,11 @@ import {
   type SceneFeaturesData,
 } from '@pertouch/contracts';
 import { assertSameAspect, prepareImage, prepareWorking, type CalibrationTable, type PreparedImage, type RgbImage, type Segmentation } from '@pertouch/imaging';
-import { describeScene } from '@pertouch/memory';
+import { describeScene, describeWithModel, SceneModelError, type SceneModel } from '@pertouch/memory';
 import { ObjectNotFoundError, type ObjectStore } from '@pertouch/storage';
 import { contentTypeOf, decodeLabels, decodeOriginal, encodeOutput, encodePreview } from './codec.js';
 import { engineLabel, type EngineRegistry } from './engine.js';
-import { RenderJobError } from './errors.js';
+import { messageOf, RenderJobError } from './errors.js';
 import { resolveShifts } from './shifts.js';
 import type { Logger } from './worker.js';
 
@@ -29,6 +29,11 @@ export interface RenderServiceOptions {
   readonly table: CalibrationTable;
   /** Structured log; one `round.written` line per round this process stores (the e2e test counts them). */
   readonly log?: Logger;
+  /**
+   * The image-embedding model of `analyse`'s scene (PERTOUCH_SCENE_MODEL, loaded by
+   * loadSceneModel); without it the scene is the embedded descriptor "embedded-v1".
+   */
+  readonly sceneModel?: SceneModel;
 }
 
 export interface RenderCallOptions {
@@ -70,17 +75,18 @@ export class RenderService {
       height: image.height,
       regions: prepared.regions.map((r) => ({ id: r.id, area: r.area, values: { ...r.values } })),
       whole: { ...whole.values },
-      ...(job.segmentationKey ? { scene: await this.scene(prepared, job.segmentationKey) } : {}),
+      ...(job.segmentationKey ? { scene: await this.scene(image, prepared, job.segmentationKey) } : {}),
       ...(job.previewKey ? { preview: await this.writePreview(job.previewKey, image) } : {}),
     };
   }
 
   /**
-   * The scene descriptor of the scene memory (libs/memory's describeScene), from the same
-   * working-size copy the values were measured on and the segmenter's region labels:
-   * computed here because this is where the image is decoded.
+   * The scene descriptor of the scene memory, with the segmenter's region labels: the
+   * configured scene model's embedding (kind "onnx:…"), else libs/memory's describeScene
+   * ("embedded-v1") from the same working-size copy the values were measured on.
+   * Computed here because this is where the image is decoded.
    */
-  private async scene(prepared: PreparedImage, segmentationKey: string): Promise<SceneFeaturesData> {
+  private async scene(image: RgbImage, prepared: PreparedImage, segmentationKey: string): Promise<SceneFeaturesData> {
     const bytes = await this.read(segmentationKey, () => new RenderJobError('segmentation_failed', `no segmentation document at ${JSON.stringify(segmentationKey)}`));
     let document;
     try {
@@ -88,8 +94,34 @@ export class RenderService {
     } catch {
       throw new RenderJobError('segmentation_failed', `${segmentationKey} is not a segmentation document`);
     }
-    const features = describeScene({ work: prepared.work, labels: prepared.labels, regions: document.regions.map((r) => ({ id: r.id, label: r.label })) }, this.options.table);
+    const regions = document.regions.map((r) => ({ id: r.id, label: r.label }));
+    const model = this.options.sceneModel;
+    const features = model
+      ? await this.embedScene(model, image, prepared, regions)
+      : describeScene({ work: prepared.work, labels: prepared.labels, regions }, this.options.table);
     return { kind: features.kind, vector: Array.from(features.vector), labels: [...features.labels] };
+  }
+
+  /**
+   * The model's scene. Its input (224² for CLIP) is made from the working-size copy (long
+   * side 512, already area-averaged) when that copy's short side covers the input, so the
+   * full-resolution image is not resampled twice; from the original otherwise (small or
+   * very elongated images, whose working copy is too thin).
+   *
+   * A failure fails the job — it never falls back to the embedded descriptor, whose
+   * vectors are another kind: a user's scenes would be split between two memories that
+   * never meet. A model that answers with a malformed embedding fails it at once
+   * (`internal_error`: retrying cannot help); a failure to run (e.g. out of memory) is
+   * rethrown, so BullMQ retries it with the producer's backoff.
+   */
+  private async embedScene(model: SceneModel, image: RgbImage, prepared: PreparedImage, regions: readonly { id: number; label: string }[]) {
+    const source = Math.min(prepared.work.width, prepared.work.height) >= model.inputSize ? prepared.work : image;
+    try {
+      return await describeWithModel(model, source, regions);
+    } catch (error) {
+      if (error instanceof SceneModelError) throw new RenderJobError('internal_error', `scene model ${model.kind}: ${error.message}`);
+      throw new Error(`scene model ${model.kind} failed: ${messageOf(error)}`, { cause: error });
+    }
   }
 
   async render(job: RenderJob, call: RenderCallOptions = {}): Promise<RenderResult> {

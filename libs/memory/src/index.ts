@@ -11,10 +11,16 @@ export {
   DESCRIPTOR_BLOCKS,
   EMBEDDED_DIMENSION,
   EMBEDDED_FEATURE_KIND,
+  sceneLabels,
   type LabelledRegions,
   type SceneInput,
   type SceneRegion,
 } from './descriptor/describe-scene.js';
+export { describeWithModel, SceneModelError, type SceneModel, type SceneModelErrorCode } from './descriptor/scene-model.js';
+export { OnnxSceneModel, type OnnxSceneModelOptions } from './descriptor/onnx-scene-model.js';
+export { CLIP_MEAN, CLIP_STD, DEFAULT_SCENE_INPUT_SIZE, centreSquare, clipPixelValues } from './descriptor/clip-preprocess.js';
+export { checkSceneModelLayout, DEFAULT_SCENE_MODEL_OUTPUT, MAX_SCENE_DIMENSION, SCENE_MODEL_INPUT, type SceneModelLayout } from './descriptor/onnx-scene-layout.js';
+export { fileSha256, modelNameOfPath, ONNX_KIND_PREFIX, SCENE_MODEL_NAME_PATTERN, sceneModelKind } from './descriptor/scene-model-kind.js';
 export { LABEL_FAMILIES, labelFamily, type LabelFamily } from './descriptor/label-families.js';
 export { GRID_SIZE, HISTOGRAM_BINS } from './descriptor/pixel-statistics.js';
 export {

@@ -105,7 +105,7 @@ export function descriptorBlocks(stats: PixelStatistics, asShot: Readonly<Record
 }
 
 /** Distinct region labels, sorted (the scene's labels in SceneFeatures). */
-function sceneLabels(regions: readonly SceneRegion[]): string[] {
+export function sceneLabels(regions: readonly SceneRegion[]): string[] {
   return [...new Set(regions.map((r) => r.label))].sort();
 }
 

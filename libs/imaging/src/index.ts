@@ -15,8 +15,9 @@ export * from './analysis.js';
 export * from './segment/clusters.js';
 export * from './segment/distance.js';
 export { STRENGTH_BOUNDS, ZERO_STRENGTHS, type Strengths } from './render/operators.js';
-export { applyPlan, applyPlanRows, allocateLike } from './render/apply.js';
+export { applyPlan, applyPlanRanges, applyPlanRows, allocateLike } from './render/apply.js';
 export { MAX_EDITED_REGIONS, TooManyRegionsError, type RenderPlan, type PlannedRegion } from './render/plan.js';
+export type { BufferAllocator } from './render/proxy.js';
 export {
   regionLut,
   solveRegion,
@@ -33,6 +34,7 @@ export {
   type PlanReply,
   type PlanRequest,
   type PlanSteps,
+  type ShareArray,
   measureAchieved,
   recordAchieved,
   FEATHER_RADIUS,

@@ -183,8 +183,8 @@ export function bandRows(rowLength: number): number {
   return Math.max(1, Math.floor(262144 / rowLength));
 }
 
-/** Adds 8-bit rows [y0, y1) of `src` (a JavaScript array) through the kernels, a band at a time. */
-export function addRowsStaged(target: ColumnTarget, src: Uint8Array, y0: number, y1: number): void {
+/** Adds 8-bit rows of `src` (a JavaScript array), each range [y0, y1) in turn, through the kernels, a band at a time. */
+export function addRowsStaged(target: ColumnTarget, src: Uint8Array, ranges: Iterable<readonly [number, number]>): void {
   const scratch = new Scratch(kernels());
   const session = new ColumnSession(target, scratch);
   const rowLength = target.srcWidth * 3;
@@ -192,10 +192,12 @@ export function addRowsStaged(target: ColumnTarget, src: Uint8Array, y0: number,
   const band = scratch.take(rows * rowLength);
   const k = scratch.commit();
   session.open(k);
-  for (let j = y0; j < y1; j += rows) {
-    const j1 = Math.min(y1, j + rows);
-    k.u8.set(src.subarray(j * rowLength, j1 * rowLength), band);
-    session.add(band, j, j1);
+  for (const [y0, y1] of ranges) {
+    for (let j = y0; j < y1; j += rows) {
+      const j1 = Math.min(y1, j + rows);
+      k.u8.set(src.subarray(j * rowLength, j1 * rowLength), band);
+      session.add(band, j, j1);
+    }
   }
   session.close();
 }

@@ -204,4 +204,19 @@ describe('AreaAccumulator, 8-bit path', () => {
       expect(Array.from(strips.squares as Float64Array)).toEqual(Array.from(generic.squares as Float64Array));
     }
   });
+
+  it('gives the same sums from interleaved bands of rows (two threads claiming bands), 8-bit and generic', () => {
+    for (const [w, h, tw, th] of [[37, 29, 5, 4], [50, 7, 33, 2], [9, 100, 2, 31]] as const) {
+      const image = noise(w, h, w * 7 + h);
+      const bands = (k: number): Array<[number, number]> => Array.from({ length: Math.ceil(h / 4) }, (_, b) => [4 * b, Math.min(h, 4 * b + 4)] as [number, number]).filter((_, b) => b % 2 === k);
+      for (const src of [image.data, Float32Array.from(image.data)]) {
+        const whole = new AreaAccumulator(w, h, tw, th, true).addRows(src, 0, h);
+        const a = new AreaAccumulator(w, h, tw, th, true).addRanges(src, bands(0));
+        const b = new AreaAccumulator(w, h, tw, th, true).addRanges(src, bands(1));
+        const merged = new AreaAccumulator(w, h, tw, th, true).merge(a).merge(b);
+        expect(Array.from(merged.sums)).toEqual(Array.from(whole.sums));
+        expect(Array.from(merged.squares as Float64Array)).toEqual(Array.from(whole.squares as Float64Array));
+      }
+    }
+  });
 });

@@ -173,7 +173,20 @@ export class AreaAccumulator {
    * generic path.
    */
   private addRows8(src: Uint8Array, y0: number, y1: number): this {
-    addRowsStaged(this.columnTarget(), src, y0, y1);
+    addRowsStaged(this.columnTarget(), src, [[y0, y1]]);
+    return this;
+  }
+
+  /**
+   * addRows over several ranges of rows in turn — e.g. the bands a thread claims while
+   * others claim the rest (the sums are exact integers, so any split gives the same).
+   */
+  addRanges(src: ArrayLike<number>, ranges: Iterable<readonly [number, number]>): this {
+    if (src instanceof Uint8Array && this.srcHeight / this.height < 33000 && this.height <= MAX_8BIT_HEIGHT) {
+      addRowsStaged(this.columnTarget(), src, ranges);
+      return this;
+    }
+    for (const [y0, y1] of ranges) this.addRows(src, y0, y1);
     return this;
   }
 
@@ -200,20 +213,38 @@ export class AreaAccumulator {
    * 1/257 for 16-bit) and, with squares, the per-channel standard deviations.
    */
   finish(valueScale = 1): { image: FloatRgbImage; spread: Float32Array | null } {
-    const norm = valueScale / (this.srcWidth * this.srcHeight);
-    const out = new Float32Array(this.sums.length);
-    for (let i = 0; i < out.length; i++) out[i] = this.sums[i] * norm;
-    let spread: Float32Array | null = null;
-    if (this.squares) {
-      spread = new Float32Array(this.squares.length);
-      const norm2 = (valueScale * valueScale) / (this.srcWidth * this.srcHeight);
-      for (let i = 0; i < spread.length; i++) {
-        const mean = out[i];
-        spread[i] = Math.sqrt(Math.max(0, this.squares[i] * norm2 - mean * mean));
-      }
-    }
-    return { image: { width: this.width, height: this.height, data: out }, spread };
+    return finishAreaSums(this.sums, this.squares, this.srcWidth * this.srcHeight, this.width, this.height, valueScale);
   }
+}
+
+/**
+ * AreaAccumulator.finish on sums taken elsewhere (e.g. strips' sums added up by their
+ * caller): means of `sourcePixels` source pixels per image, and standard deviations
+ * with squares; the two output arrays from `allocate` (a caller that posts them to
+ * other threads allocates them in shared memory).
+ */
+export function finishAreaSums(
+  sums: Float64Array,
+  squares: Float64Array | null,
+  sourcePixels: number,
+  width: number,
+  height: number,
+  valueScale = 1,
+  allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
+): { image: FloatRgbImage; spread: Float32Array | null } {
+  const norm = valueScale / sourcePixels;
+  const out = allocate(sums.length);
+  for (let i = 0; i < out.length; i++) out[i] = sums[i] * norm;
+  let spread: Float32Array | null = null;
+  if (squares) {
+    spread = allocate(squares.length);
+    const norm2 = (valueScale * valueScale) / sourcePixels;
+    for (let i = 0; i < spread.length; i++) {
+      const mean = out[i];
+      spread[i] = Math.sqrt(Math.max(0, squares[i] * norm2 - mean * mean));
+    }
+  }
+  return { image: { width, height, data: out }, spread };
 }
 
 /** Value scale that brings a container's samples to 0..255. */

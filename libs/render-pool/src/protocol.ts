@@ -8,7 +8,7 @@ export interface SharedImage {
   readonly buffer: SharedArrayBuffer;
 }
 
-/** Area-average rows [y0, y1) of `src` to width × height. */
+/** Area-average rows [y0, y1) of `src` to width × height (with `claim`: the bands it claims, see ApplyTask). */
 export interface DownsampleTask {
   readonly kind: 'downsample';
   readonly src: SharedImage;
@@ -17,9 +17,15 @@ export interface DownsampleTask {
   readonly squares: boolean;
   readonly y0: number;
   readonly y1: number;
+  readonly claim?: { readonly counter: SharedArrayBuffer; readonly rows: number };
 }
 
-/** Apply `plan` to rows [y0, y1) of `src` into `dst`; with `measure`, also area-average those output rows. */
+/**
+ * Apply `plan` to rows [y0, y1) of `src` into `dst`; with `measure`, also area-average
+ * those output rows. With `claim`, only the bands of `claim.rows` rows this task claims
+ * from the shared counter (the next row to claim, Int32 at 0, starting at y0), while
+ * the other threads' tasks claim the rest.
+ */
 export interface ApplyTask {
   readonly kind: 'apply';
   readonly plan: RenderPlan;
@@ -28,6 +34,7 @@ export interface ApplyTask {
   readonly measure: { readonly width: number; readonly height: number } | null;
   readonly y0: number;
   readonly y1: number;
+  readonly claim?: { readonly counter: SharedArrayBuffer; readonly rows: number };
 }
 
 /** Solve some regions of a planning round (solveRegion), at the working size. */

@@ -32,6 +32,24 @@ describe('renderParallel', () => {
     expect(dealSolves([request(1, 10)], 2)).toHaveLength(1);
   });
 
+  it('hands a pre-mapped spare buffer to the next image of its size, once', async () => {
+    const spares = RenderPool.create(1);
+    const first = spares.shareBuffer(4096);
+    spares.prepareSpare(4096);
+    await new Promise((resolve) => setImmediate(resolve));
+    const second = spares.shareBuffer(4096);
+    expect(second).not.toBe(first);
+    expect(spares.shareBuffer(4096)).not.toBe(second); // the spare went with `second`
+    spares.prepareSpare(4096);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(spares.shareBuffer(8192).byteLength).toBe(8192); // another size: a fresh buffer
+    spares.spareLimit = 0;
+    spares.prepareSpare(4096);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(new Uint8Array(spares.shareBuffer(4096)).every((v) => v === 0)).toBe(true);
+    await spares.close();
+  });
+
   it('rejects a bad thread count', () => {
     expect(() => RenderPool.create(0)).toThrow(RangeError);
   });

@@ -1,5 +1,5 @@
 import {
-  AreaAccumulator,
+  finishAreaSums,
   planSteps,
   prepareWorking,
   recordAchieved,
@@ -20,13 +20,16 @@ import type { RenderPool } from './pool.js';
 import type { SharedImage, TaskResult } from './protocol.js';
 import { viewOf } from './run-task.js';
 
-/** Copies an image into shared memory (a no-op when it already lives there). */
-export function toShared(image: RgbImage): SharedImage {
+/**
+ * Copies an image into shared memory (a no-op when it already lives there), into
+ * `allocate(bytes)`'s buffer when given (RenderPool.shareBuffer: pages mapped beforehand).
+ */
+export function toShared(image: RgbImage, allocate: (bytes: number) => SharedArrayBuffer = (bytes) => new SharedArrayBuffer(bytes)): SharedImage {
   const depth = image.data instanceof Uint16Array ? 16 : 8;
   if (image.data.buffer instanceof SharedArrayBuffer && image.data.byteOffset === 0 && image.data.byteLength === image.data.buffer.byteLength) {
     return { width: image.width, height: image.height, depth, buffer: image.data.buffer };
   }
-  const buffer = new SharedArrayBuffer(image.data.byteLength);
+  const buffer = allocate(image.data.byteLength);
   (depth === 16 ? new Uint16Array(buffer) : new Uint8Array(buffer)).set(image.data);
   return { width: image.width, height: image.height, depth, buffer };
 }
@@ -37,6 +40,14 @@ function shareArray<T extends Float32Array | Uint8Array | Uint32Array>(a: T): T 
   const copy = new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(a.byteLength));
   copy.set(a as never);
   return copy;
+}
+
+/** Rows per band a thread claims in the full-resolution passes (≈ 1/45 of a 12 MP image; a claim costs an atomic add). */
+const CLAIM_ROWS = 64;
+
+/** A zeroed Float32Array in shared memory. */
+function sharedFloats(length: number): Float32Array {
+  return new Float32Array(new SharedArrayBuffer(4 * length));
 }
 
 /** The plan with its large arrays (LUTs, feathering coefficients, cell maps) in shared memory. */
@@ -81,10 +92,11 @@ export function dealSolves(requests: readonly RegionSolveRequest[], threads: num
  * plan to the bit: each region's solve is the same computation wherever it runs.
  */
 export async function planParallel(pool: RenderPool, prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): Promise<PlannedRender> {
-  const steps = planSteps(prepared, map, table);
+  const steps = planSteps(prepared, map, table, shareArray);
   // planSteps yields the same source with every batch: shared once per plan.
   let shared: PlanSource | null = null;
   let pending: Promise<TaskResult[]> | null = null;
+  let pendingLuts: Promise<TaskResult[]> | null = null;
   let step = steps.next();
   while (!step.done) {
     const request = step.value;
@@ -98,25 +110,44 @@ export async function planParallel(pool: RenderPool, prepared: PreparedImage, ma
       const results: TaskResult[] = pending ? await pending : [];
       pending = null;
       step = steps.next({ solves: results.flatMap((r) => r.solves ?? []) });
-    } else {
+    } else if (request.kind === 'luts') {
       // One contiguous share of the regions per thread, so the LUTs come back in order.
       const shares = pool.strips(request.requests.length).map(([a, b]) => request.requests.slice(a, b));
-      const results = await pool.run(shares.map((requests) => ({ kind: 'luts' as const, requests })));
+      pendingLuts = pool.run(shares.map((requests) => ({ kind: 'luts' as const, requests })));
+      pendingLuts.catch(() => undefined);
+      step = steps.next(undefined);
+    } else {
+      const results: TaskResult[] = pendingLuts ? await pendingLuts : [];
+      pendingLuts = null;
       step = steps.next({ luts: results.flatMap((r) => r.luts ?? []) });
     }
   }
   return step.value;
 }
 
-function mergeSums(into: AreaAccumulator, results: readonly TaskResult[]): AreaAccumulator {
-  for (const r of results) if (r.sums) into.merge({ sums: r.sums, squares: r.squares }, r.rows ?? undefined);
-  return into;
+/**
+ * The threads' area sums added up and finished (AreaAccumulator.finish). The first
+ * thread's arrays — moved to this thread, so ours, and zero outside the rows it added —
+ * take the others' rows (`rows`: the span they added to): the same integer sums as
+ * merging everything into a zeroed accumulator, without allocating and filling a third
+ * set of full-size arrays on the thread every other one waits for.
+ */
+function finishStrips(results: readonly TaskResult[], srcWidth: number, srcHeight: number, width: number, height: number, scale: number, allocate?: (length: number) => Float32Array) {
+  const [first, ...rest] = results;
+  const sums = first.sums as Float64Array, squares = first.squares;
+  for (const r of rest) {
+    const [a, b] = (r.rows ?? [0, height]).map((row) => row * width * 3);
+    const other = r.sums as Float64Array;
+    for (let i = a; i < b; i++) sums[i] += other[i];
+    if (squares && r.squares) for (let i = a, sq = r.squares; i < b; i++) squares[i] += sq[i];
+  }
+  return finishAreaSums(sums, squares, srcWidth * srcHeight, width, height, scale, allocate);
 }
 
 /**
  * The embedded renderer's `render`, with its full-resolution passes — area downsampling
  * of the input, and the plan's application with the output area-averaged as it is
- * written (for the report's measurement) — split into strips of rows across the pool's
+ * written (for the report's measurement) — split into bands of rows across the pool's
  * threads. Same result as `render` to the bit. Planning (at the working size) solves its
  * regions on the pool's threads too (planParallel).
  */
@@ -127,21 +158,30 @@ export async function renderParallel(
   map: ParameterMap,
   table: CalibrationTable,
 ): Promise<RenderResult> {
-  const src = toShared(image);
+  const src = toShared(image, (bytes) => pool.shareBuffer(bytes));
   // When the shared copy is ours, render into it: the input is not needed once it has
   // been measured, and a second full-size buffer is the largest cost at 100 MP.
   const inPlace = src.buffer !== image.data.buffer;
   const size = workingSizeOf(image.width, image.height);
-  const strips = pool.strips(image.height);
-  const down = await pool.run(strips.map(([y0, y1]) => ({ kind: 'downsample' as const, src, width: size.width, height: size.height, squares: true, y0, y1 })));
+  // Each thread claims bands of rows until none are left (see the application below).
+  const downsample = { kind: 'downsample' as const, src, width: size.width, height: size.height, squares: true, y0: 0, y1: image.height, claim: { counter: new SharedArrayBuffer(4), rows: CLAIM_ROWS } };
+  const down = await pool.run(Array.from({ length: pool.threads }, () => downsample));
   const scale = valueScaleOf(viewOf(src).data);
-  const { image: work, spread } = mergeSums(new AreaAccumulator(image.width, image.height, size.width, size.height, true), down).finish(scale);
+  // The working image and spread go to every solve task: born in shared memory, they are posted without a copy (see shareSource).
+  const { image: work, spread } = finishStrips(down, image.width, image.height, size.width, size.height, scale, sharedFloats);
   const prepared = prepareWorking(image, work, spread, segmentation, table);
   const { plan, report } = await planParallel(pool, prepared, map, table);
   const shared = sharePlan(plan);
-  const dst: SharedImage = inPlace ? src : { ...src, buffer: new SharedArrayBuffer(src.buffer.byteLength) };
-  const applied = await pool.run(strips.map(([y0, y1]) => ({ kind: 'apply' as const, plan: shared, src, dst, measure: size, y0, y1 })));
-  const rendered = mergeSums(new AreaAccumulator(image.width, image.height, size.width, size.height), applied).finish(scale).image;
+  const dst: SharedImage = inPlace ? src : { ...src, buffer: pool.shareBuffer(src.buffer.byteLength) };
+  // Rows cost unevenly (boundaries, colours the caches miss: on the sunset the lower half
+  // took 66–74 ms, the upper 47–64), and a thread may lose its core for a while on a
+  // shared machine: so the threads claim bands of rows until none are left instead of
+  // taking fixed strips. The pixels and the (integer) sums do not depend on the split.
+  const apply = { kind: 'apply' as const, plan: shared, src, dst, measure: size, y0: 0, y1: image.height, claim: { counter: new SharedArrayBuffer(4), rows: CLAIM_ROWS } };
+  const applied = await pool.run(Array.from({ length: pool.threads }, () => apply));
+  const rendered = finishStrips(applied, image.width, image.height, size.width, size.height, scale).image;
   recordAchieved(rendered, prepared, table, report);
+  // The next image of this size gets a buffer mapped while this one is encoded (see shareBuffer).
+  pool.prepareSpare(dst.buffer.byteLength);
   return { image: viewOf(dst), report };
 }

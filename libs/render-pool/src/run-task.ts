@@ -1,4 +1,4 @@
-import { AreaAccumulator, applyPlanRows, regionLut, solveRegion, type RegionSolveResponse, type RgbImage } from '@pertouch/imaging';
+import { AreaAccumulator, applyPlanRanges, regionLut, solveRegion, type RegionSolveResponse, type RgbImage } from '@pertouch/imaging';
 import type { SharedImage, Task, TaskResult } from './protocol.js';
 
 type RegionProxy = RegionSolveResponse['proxy'];
@@ -33,19 +33,38 @@ function outputRows(y0: number, y1: number, srcHeight: number, height: number): 
 /** Runs one task (a strip, or a batch of region solves); the same code runs on a worker thread or inline. */
 export function runTask(task: Task): TaskResult {
   if (task.kind === 'solve') {
-    const solves = task.requests.map((r) => solveRegion(r, task.source, task.table));
+    // New proxies are built in shared memory (shareProxy then copies nothing).
+    const solves = task.requests.map((r) => solveRegion(r, task.source, task.table, (bytes) => new SharedArrayBuffer(bytes)));
     return { sums: null, squares: null, rows: null, solves: solves.map((r) => ({ ...r, proxy: shareProxy(r.proxy) })), luts: null };
   }
   if (task.kind === 'luts') return { sums: null, squares: null, rows: null, solves: null, luts: task.requests.map(regionLut) };
   if (task.kind === 'downsample') {
     const src = viewOf(task.src);
-    const acc = new AreaAccumulator(src.width, src.height, task.width, task.height, task.squares).addRows(src.data, task.y0, task.y1);
-    return { sums: acc.sums, squares: acc.squares, rows: outputRows(task.y0, task.y1, src.height, task.height), solves: null, luts: null };
+    const span = { first: task.y1, end: task.y0 };
+    const ranges = task.claim ? claimed(task.claim, task.y1, span) : [[(span.first = task.y0), (span.end = task.y1)] as [number, number]];
+    const acc = new AreaAccumulator(src.width, src.height, task.width, task.height, task.squares).addRanges(src.data, ranges);
+    const rows = span.first < span.end ? outputRows(span.first, span.end, src.height, task.height) : ([0, 0] as [number, number]);
+    return { sums: acc.sums, squares: acc.squares, rows, solves: null, luts: null };
   }
   const src = viewOf(task.src);
   const dst = viewOf(task.dst);
-  // The output strip is measured as it is rendered (see applyPlanRows).
+  // The output is measured as it is rendered (see applyPlanRows).
   const acc = task.measure ? new AreaAccumulator(dst.width, dst.height, task.measure.width, task.measure.height) : null;
-  applyPlanRows(task.plan, src, dst, task.y0, task.y1, acc);
-  return { sums: acc ? acc.sums : null, squares: null, rows: task.measure ? outputRows(task.y0, task.y1, dst.height, task.measure.height) : null, solves: null, luts: null };
+  const span = { first: task.y1, end: task.y0 };
+  applyPlanRanges(task.plan, src, dst, task.claim ? claimed(task.claim, task.y1, span) : [[(span.first = task.y0), (span.end = task.y1)]], acc);
+  const rows = task.measure ? (span.first < span.end ? outputRows(span.first, span.end, dst.height, task.measure.height) : ([0, 0] as [number, number])) : null;
+  return { sums: acc ? acc.sums : null, squares: null, rows, solves: null, luts: null };
+}
+
+/** Bands of rows claimed from the shared counter until it passes y1; `span` records the first and last row claimed. */
+function* claimed(claim: { counter: SharedArrayBuffer; rows: number }, y1: number, span: { first: number; end: number }): Generator<[number, number]> {
+  const counter = new Int32Array(claim.counter);
+  for (;;) {
+    const a = Atomics.add(counter, 0, claim.rows);
+    if (a >= y1) return;
+    const b = Math.min(y1, a + claim.rows);
+    span.first = Math.min(span.first, a);
+    span.end = b;
+    yield [a, b];
+  }
 }

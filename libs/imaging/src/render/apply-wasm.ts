@@ -162,10 +162,11 @@ function rowRecords(k: Kernels, plan: RenderPlan, at: Layout, gy: number): void 
 }
 
 /**
- * Applies `plan` to rows [y0, y1) of the 8-bit `s` into `d` (may be `s`); with `measure`,
- * adds the output rows to it (area sums) while they are in the kernels' memory.
+ * Applies `plan` to the 8-bit `s` into `d` (may be `s`), over each range of rows [y0, y1)
+ * in turn (the setup — LUTs, caches, cell maps — once for all); with `measure`, adds the
+ * output rows to it (area sums) while they are in the kernels' memory.
  */
-export function applyRows8(plan: RenderPlan, s: Uint8Array, d: Uint8Array, W: number, H: number, y0: number, y1: number, measure: AreaAccumulator | null): void {
+export function applyRows8(plan: RenderPlan, s: Uint8Array, d: Uint8Array, W: number, H: number, ranges: Iterable<readonly [number, number]>, measure: AreaAccumulator | null): void {
   const rowLength = W * 3;
   const rows = bandRows(rowLength);
   const scratch = new Scratch(kernels());
@@ -178,17 +179,21 @@ export function applyRows8(plan: RenderPlan, s: Uint8Array, d: Uint8Array, W: nu
   const cellsH = cellsAcross(plan.gridHeight);
   const nR = plan.regions.length;
   const gx = plan.gridWidth <= 1 ? 0 : at.gx;
-  for (let j = y0; j < y1; j += rows) {
-    const j1 = Math.min(y1, j + rows);
-    k.u8.set(s.subarray(j * rowLength, j1 * rowLength), at.band);
-    for (let y = j; y < j1; y++) {
-      const gy = Math.min(plan.gridHeight - 1, Math.max(0, ((y + 0.5) * plan.gridHeight) / H - 0.5));
-      const cellRow = Math.min(cellsH - 1, Math.floor(gy)) * cellsW;
-      rowRecords(k, plan, at, gy);
-      k.k.applyRow(at.band + (y - j) * rowLength, at.modes + cellRow, at.reach + 4 * cellRow, at.starts, cellsW, at.recs, nR, at.lat, at.sR, at.sG, gx, at.regs, at.coef);
+  for (const [y0, y1] of ranges) {
+    for (let j = y0; j < y1; j += rows) {
+      const j1 = Math.min(y1, j + rows);
+      k.u8.set(s.subarray(j * rowLength, j1 * rowLength), at.band);
+      for (let y = j; y < j1; y++) {
+        const gy = Math.min(plan.gridHeight - 1, Math.max(0, ((y + 0.5) * plan.gridHeight) / H - 0.5));
+        const cellRow = Math.min(cellsH - 1, Math.floor(gy)) * cellsW;
+        rowRecords(k, plan, at, gy);
+        k.k.applyRow(at.band + (y - j) * rowLength, at.modes + cellRow, at.reach + 4 * cellRow, at.starts, cellsW, at.recs, nR, at.lat, at.sR, at.sG, gx, at.regs, at.coef);
+      }
+      // Rows of a range that skips ahead are still added in order: the session closes
+      // the output row it held (its sums are additive) and opens the new one.
+      session?.add(at.band, j, j1);
+      d.set(k.u8.subarray(at.band, at.band + (j1 - j) * rowLength), j * rowLength);
     }
-    session?.add(at.band, j, j1);
-    d.set(k.u8.subarray(at.band, at.band + (j1 - j) * rowLength), j * rowLength);
   }
   session?.close();
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { prepareImage } from '../analysis.js';
 import { DEFAULT_CALIBRATION as table } from '../calibration/default.js';
 import { loadSample, loadSampleMask } from '../testing/fixtures.js';
-import { allocateLike, applyPlan, applyPlanRows } from './apply.js';
+import { AreaAccumulator } from '../resample.js';
+import { allocateLike, applyPlan, applyPlanRanges, applyPlanRows } from './apply.js';
 import { tetrahedral } from './lut.js';
 import { CELL_MIXED, CELL_UNTOUCHED, cellsAcross } from './plan.js';
 import { planRender } from './render.js';
@@ -55,5 +56,17 @@ describe('applyPlanRows (the full-resolution pass)', async () => {
     const inPlace = { ...image, data: image.data.slice() };
     applyPlanRows(plan, inPlace, inPlace);
     expect(Buffer.compare(Buffer.from(inPlace.data.buffer), Buffer.from(out.data.buffer))).toBe(0);
+  });
+
+  it('gives the same pixels and output sums from interleaved bands of rows (two threads claiming bands)', () => {
+    const bands = (k: number): Array<[number, number]> => Array.from({ length: Math.ceil(H / 64) }, (_, b) => [64 * b, Math.min(H, 64 * b + 64)] as [number, number]).filter((_, b) => b % 2 === k);
+    const banded = allocateLike(image);
+    const size = { w: plan.gridWidth, h: plan.gridHeight };
+    const a = new AreaAccumulator(W, H, size.w, size.h), b = new AreaAccumulator(W, H, size.w, size.h);
+    applyPlanRanges(plan, image, banded, bands(0), a);
+    applyPlanRanges(plan, image, banded, bands(1), b);
+    expect(Buffer.compare(Buffer.from(banded.data.buffer), Buffer.from(out.data.buffer))).toBe(0);
+    const whole = new AreaAccumulator(W, H, size.w, size.h).addRows(out.data, 0, H);
+    expect(Array.from(new AreaAccumulator(W, H, size.w, size.h).merge(a).merge(b).sums)).toEqual(Array.from(whole.sums));
   });
 });

@@ -51,7 +51,7 @@ export function applyPlanRows(plan: RenderPlan, src: RgbImage, dst: RgbImage, y0
   }
   const { width: W, height: H } = src;
   if (src.data instanceof Uint8Array && dst.data instanceof Uint8Array) {
-    applyRows8(plan, src.data, dst.data, W, H, y0, y1, measure);
+    applyRows8(plan, src.data, dst.data, W, H, [[y0, y1]], measure);
     return;
   }
   const tables = passTables(plan, src.data instanceof Uint16Array ? 65535 : 255);
@@ -98,6 +98,19 @@ export function applyPlanRows(plan: RenderPlan, src: RgbImage, dst: RgbImage, y0
     }
   }
   measure?.addRows(d, y0, y1);
+}
+
+/**
+ * applyPlanRows over several ranges of rows in turn, ascending — e.g. the bands a thread
+ * claims one at a time while another thread claims the others — with the 8-bit pass's
+ * setup (LUTs, colour caches) done once. Same pixels and sums as any other split.
+ */
+export function applyPlanRanges(plan: RenderPlan, src: RgbImage, dst: RgbImage, ranges: Iterable<readonly [number, number]>, measure: AreaAccumulator | null = null): void {
+  if (src.data instanceof Uint8Array && dst.data instanceof Uint8Array && dst.width === src.width && dst.height === src.height) {
+    applyRows8(plan, src.data, dst.data, src.width, src.height, ranges, measure);
+    return;
+  }
+  for (const [y0, y1] of ranges) applyPlanRows(plan, src, dst, y0, y1, measure);
 }
 
 /** Applies `plan` to a whole image. */

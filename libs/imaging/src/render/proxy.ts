@@ -44,7 +44,11 @@ export interface RegionProxy {
    * branch-free loops.
    */
   readonly singles: number;
-  /** Per point: its lattice cell's first vertex and the second and third tetrahedron vertices (offsets into an RGB LUT). */
+  /**
+   * Per point: its lattice cell's first vertex and the second and third tetrahedron
+   * vertices, as byte addresses in the evaluation's LUT (f32 × 4 per node, at address 0:
+   * 16 × node number), so that loading a proxy into the kernels is a plain copy.
+   */
   readonly v0: Int32Array;
   readonly v1: Int32Array;
   readonly v2: Int32Array;
@@ -88,19 +92,32 @@ function point(r: number, g: number, b: number, np: number, v0: Int32Array, v1: 
   } else if (db >= dg) { o1 = 1; o2 = N_G + 1; w1 = db - dg; w2 = dg - dr; w3 = dr; }
   else if (db >= dr) { o1 = N_G; o2 = N_G + 1; w1 = dg - db; w2 = db - dr; w3 = dr; }
   else { o1 = N_G; o2 = N_R + N_G; w1 = dg - dr; w2 = dr - db; w3 = db; }
-  // Node numbers (r·size² + g·size + b); offsets into an RGB LUT are 3× them.
+  // Node numbers (r·size² + g·size + b); the kernels' f32 × 4 LUT holds node n at byte 16·n.
   const node = ir * N_R + ig * N_G + ib;
-  v0[np] = 3 * node;
-  v1[np] = 3 * (node + o1);
-  v2[np] = 3 * (node + o2);
+  v0[np] = 16 * node;
+  v1[np] = 16 * (node + o1);
+  v2[np] = 16 * (node + o2);
   w[3 * np] = w1;
   w[3 * np + 1] = w2;
   w[3 * np + 2] = w3;
   touched[node] = touched[node + o1] = touched[node + o2] = touched[node + N_R + N_G + 1] = 1;
 }
 
+/**
+ * Where a proxy's arrays are allocated: a planner that posts proxies between threads
+ * (render-pool) allocates them in shared memory, so they are neither copied there
+ * afterwards nor on each post.
+ */
+export type BufferAllocator = (bytes: number) => ArrayBufferLike;
+
 /** Builds the proxy of region `id` from the working-size means and block spreads. */
-export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | null, labels: Uint8Array, id: number): RegionProxy {
+export function buildRegionProxy(
+  work: FloatRgbImage,
+  spread: Float32Array | null,
+  labels: Uint8Array,
+  id: number,
+  allocate: BufferAllocator = (bytes) => new ArrayBuffer(bytes),
+): RegionProxy {
   const { width: W, height: H, data } = work;
   // Region pixels in scan order, then renumbered: smooth (one-point) pixels first. The
   // later passes walk only the region's bounding rows and columns.
@@ -131,7 +148,8 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
     }
   }
   const points = singles + 2 * (n - singles);
-  const v0 = new Int32Array(points), v1 = new Int32Array(points), v2 = new Int32Array(points), w = new Float32Array(3 * points);
+  const v0 = new Int32Array(allocate(4 * points)), v1 = new Int32Array(allocate(4 * points)), v2 = new Int32Array(allocate(4 * points));
+  const w = new Float32Array(allocate(12 * points));
   const touched = new Uint8Array(SIZE * SIZE * SIZE);
   let np = 0, lum = 0;
   for (let k = 0; k < n; k++) {
@@ -146,7 +164,7 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
     }
   }
   // Right and down neighbours inside the region, in scan order.
-  const pairs = new Int32Array(4 * n);
+  const pairs = new Int32Array(allocate(16 * n));
   let npairs = 0;
   for (let y = 0, j = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++, j++) {
@@ -164,7 +182,7 @@ export function buildRegionProxy(work: FloatRgbImage, spread: Float32Array | nul
   }
   let nodeCount = 0;
   for (let i = 0; i < touched.length; i++) nodeCount += touched[i];
-  const nodes = new Int32Array(nodeCount);
+  const nodes = new Int32Array(allocate(4 * nodeCount));
   for (let i = 0, j = 0; i < touched.length; i++) if (touched[i]) nodes[j++] = i * 3;
   return {
     id,
@@ -221,11 +239,9 @@ function load(proxy: RegionProxy): { k: Kernels; at: LoadedProxy } {
     out: scratch.take(16 * proxy.pixels),
   };
   scratch.commit();
-  // Lattice offsets (multiples of 3 into an RGB LUT) to byte addresses of f32 × 4 nodes.
-  const i32 = k.i32;
-  for (const [from, to] of [[proxy.v0, at.v0], [proxy.v1, at.v1], [proxy.v2, at.v2]] as const) {
-    for (let i = 0, o = to >> 2; i < points; i++) i32[o + i] = (from[i] / 3) * 16;
-  }
+  k.i32.set(proxy.v0, at.v0 >> 2);
+  k.i32.set(proxy.v1, at.v1 >> 2);
+  k.i32.set(proxy.v2, at.v2 >> 2);
   k.f32.set(proxy.w, at.w >> 2);
   k.i32.set(proxy.pairs, at.pairs >> 2);
   loaded = at;

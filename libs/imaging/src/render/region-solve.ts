@@ -9,7 +9,7 @@ import type { AttributeRecord, FloatRgbImage } from '../image.js';
 import { resampleLabelsNearest } from '../resample.js';
 import { buildLut, LUT_SIZE } from './lut.js';
 import { buildOperator, type Strengths } from './operators.js';
-import { buildRegionProxy, type RegionProxy } from './proxy.js';
+import { buildRegionProxy, type BufferAllocator, type RegionProxy } from './proxy.js';
 import { MAX_CORRECTION_EVALUATIONS, coarseStart, solveStrengths, type SolveResult } from './solve.js';
 
 /** Regions at least this large (working-size pixels) get a coarse first solve (see coarseStart). */
@@ -88,8 +88,9 @@ export function halfSize(source: ProxySource): ProxySource {
 }
 
 /** Solves one region for its aim: a cold solve (coarse start when large) or a warm restart from the previous round. */
-export function solveRegion(request: RegionSolveRequest, source: PlanSource, table: CalibrationTable): RegionSolveResponse {
-  const proxy = request.proxy ?? buildRegionProxy(source.work, source.spread, source.labels, request.id);
+export function solveRegion(request: RegionSolveRequest, source: PlanSource, table: CalibrationTable, allocate?: BufferAllocator): RegionSolveResponse {
+  // The proxy is handed back for later rounds (`allocate`: where its arrays live); the coarse one is not.
+  const proxy = request.proxy ?? buildRegionProxy(source.work, source.spread, source.labels, request.id, allocate);
   let solved: SolveResult;
   if (request.previous) {
     solved = solveStrengths(proxy, request.aim, table, request.previous, MAX_CORRECTION_EVALUATIONS);

@@ -5,7 +5,7 @@ import { resolveMap, type ParameterMap, type ResolvedMap } from '../map/paramete
 import { AreaAccumulator, toWorkingSize, valueScaleOf } from '../resample.js';
 import type { RegionStats } from '../scores/stats.js';
 import { allocateLike, applyPlanRows } from './apply.js';
-import { featherCoefficients, prepareGuide, type GuideStatistics } from './guided-filter.js';
+import { featherCoefficients, prepareGuide, type FeatherCoefficients, type GuideStatistics } from './guided-filter.js';
 import { LUT_SIZE } from './lut.js';
 import { ZERO_STRENGTHS, buildOperator, type RegionOperator, type Strengths } from './operators.js';
 import { MAX_EDITED_REGIONS, TooManyRegionsError, classifyCells, type RenderPlan } from './plan.js';
@@ -70,16 +70,24 @@ const CORRECTION_GAIN = 0.8;
 
 /**
  * What planning asks of its driver: start solving a batch of regions (solveRegion, on
- * any thread, in any order); hand back the answers of the batch last started; or sample
- * the final LUTs (regionLut) and hand them back, in order.
+ * any thread, in any order); hand back the answers of the batch last started; start
+ * sampling the final LUTs (regionLut); or hand those back, in order.
  */
 export type PlanRequest =
   | { readonly kind: 'solve'; readonly requests: readonly RegionSolveRequest[]; readonly source: PlanSource }
   | { readonly kind: 'collect' }
-  | { readonly kind: 'luts'; readonly requests: readonly RegionLutRequest[] };
+  | { readonly kind: 'luts'; readonly requests: readonly RegionLutRequest[] }
+  | { readonly kind: 'collectLuts' };
 
-/** A driver's reply: the solves to a 'collect', the LUTs to a 'luts', nothing to a 'solve'. */
+/** A driver's reply: the solves to a 'collect', the LUTs to a 'collectLuts', nothing to a 'solve' or a 'luts'. */
 export type PlanReply = { readonly solves: readonly RegionSolveResponse[] } | { readonly luts: readonly Float32Array[] } | undefined;
+
+/**
+ * Where the plan's large arrays (feathering coefficients, cell maps) go: a driver that
+ * posts the plan to other threads puts them in shared memory (a copy, or the array
+ * itself when it already lives there); planSteps calls it while the first solves run.
+ */
+export type ShareArray = <T extends Float32Array | Uint8Array | Uint32Array>(array: T) => T;
 
 /** The planner as steps (see planSteps). */
 export type PlanSteps = Generator<PlanRequest, PlannedRender, PlanReply>;
@@ -100,9 +108,10 @@ export type PlanSteps = Generator<PlanRequest, PlannedRender, PlanReply>;
  * driver as batches (planRender runs them inline, render-pool on its threads); the
  * first batch is started before the feathering is computed, which does not need it.
  * The rounds' simulations sample only the LUT nodes they read; the render's full LUTs
- * are sampled once, for the last solves, and yielded to the driver too.
+ * are sampled once, for the last solves, and yielded to the driver too — while the
+ * last simulation runs when the rounds ran out (the strengths are final then).
  */
-export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): PlanSteps {
+export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: CalibrationTable, share: ShareArray = (a) => a): PlanSteps {
   const asShot = asShotMap(prepared);
   const target: ResolvedMap = resolveMap(map, asShot);
   const { work, labels } = prepared;
@@ -142,14 +151,37 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
   const feathers = states.map((s) => featherCoefficients(guide as GuideStatistics, labels, s.region.id));
   guide?.dispose();
   const simulator = states.length > 0 ? new WorkingSimulator(prepared, feathers) : null;
+  // The first simulation's lattice setup, while the driver's threads still solve.
+  simulator?.prepare(LUT_SIZE);
+  const lutRequest = (): PlanRequest => ({ kind: 'luts', requests: states.map((s) => ({ strengths: (s.solved as SolveResult).strengths, midLuminance: (s.proxy as RegionProxy).midLuminance })) });
+  let lutsStarted = false;
+  // The full-resolution pass's cell map (and the plan's large arrays handed to `share`)
+  // needs only the feathers. It is built while the driver's threads solve a correction
+  // round — this thread waits for them then, while in the first round it has the guide,
+  // the feathers and the first simulation to do — or else at the end.
+  let cells: { cellMode: Uint8Array; cellRegions: Uint32Array; feathers: FeatherCoefficients[] } | null = null;
+  const classify = (): NonNullable<typeof cells> => {
+    if (cells) return cells;
+    const { cellMode, cellRegions } = classifyCells(feathers, gw, gh);
+    return (cells = { cellMode: share(cellMode), cellRegions: share(cellRegions), feathers: feathers.map((f) => ({ ...f, ab: share(f.ab) })) });
+  };
   for (let round = 0; round <= MAX_CORRECTION_ROUNDS && simulator; round++) {
-    if (round > 0) yield solveDirty();
+    if (round > 0) {
+      yield solveDirty();
+      classify();
+    }
     const reply = yield { kind: 'collect' };
     for (const answer of reply && 'solves' in reply ? reply.solves : []) {
       const s = byId.get(answer.id) as (typeof states)[number];
       s.proxy = answer.proxy;
       s.solved = answer.solved;
       s.operator = buildOperator(answer.solved.strengths, answer.proxy.midLuminance);
+    }
+    // After the last round the strengths are final whatever its simulation finds: the
+    // driver samples the LUTs (on its threads, otherwise idle now) while it runs.
+    if (round === MAX_CORRECTION_ROUNDS) {
+      yield lutRequest();
+      lutsStarted = true;
     }
     const simulated = simulator.measure(states.map((s) => s.operator as RegionOperator), LUT_SIZE, table);
     let again = false;
@@ -168,15 +200,19 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
     if (!again) break;
   }
   simulator?.dispose();
-  // The LUTs of the last solves, whose nodes the last simulation sampled.
-  const lutReply = states.length > 0 ? yield { kind: 'luts', requests: states.map((s) => ({ strengths: (s.solved as SolveResult).strengths, midLuminance: (s.proxy as RegionProxy).midLuminance })) } : undefined;
+  // The LUTs of the last solves (started above when the rounds ran out).
+  if (states.length > 0 && !lutsStarted) yield lutRequest();
+  classify();
+  const lutReply = states.length > 0 ? yield { kind: 'collectLuts' } : undefined;
   const luts = lutReply && 'luts' in lutReply ? lutReply.luts : [];
+  const { cellMode, cellRegions, feathers: planFeathers } = classify();
   const plan: RenderPlan = {
     gridWidth: gw,
     gridHeight: gh,
     lutSize: LUT_SIZE,
-    regions: states.map((s, k) => ({ id: s.region.id, lut: luts[k], feather: feathers[k] })),
-    ...classifyCells(feathers, gw, gh),
+    regions: states.map((s, k) => ({ id: s.region.id, lut: luts[k], feather: planFeathers[k] })),
+    cellMode,
+    cellRegions,
   };
   const reports = new Map<number, RegionReport>();
   for (const s of states) {
@@ -206,6 +242,7 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
 export function planRender(prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): PlannedRender {
   const steps = planSteps(prepared, map, table);
   let solves: RegionSolveResponse[] = [];
+  let luts: Float32Array[] = [];
   let step = steps.next();
   while (!step.done) {
     const request = step.value;
@@ -215,8 +252,12 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
     } else if (request.kind === 'collect') {
       step = steps.next({ solves });
       solves = [];
+    } else if (request.kind === 'luts') {
+      luts = request.requests.map(regionLut);
+      step = steps.next(undefined);
     } else {
-      step = steps.next({ luts: request.requests.map(regionLut) });
+      step = steps.next({ luts });
+      luts = [];
     }
   }
   return step.value;

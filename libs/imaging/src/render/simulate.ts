@@ -113,7 +113,8 @@ export class WorkingSimulator {
         m++;
       }
     }
-    return { at: at.slice(0, m), hi: wHi.slice(0, m), lo: wLo.slice(0, m) };
+    // Views, not copies: they are copied into the kernels' memory once and read by nodesRead.
+    return { at: at.subarray(0, m), hi: wHi.subarray(0, m), lo: wLo.subarray(0, m) };
   }
 
   /**
@@ -154,6 +155,14 @@ export class WorkingSimulator {
 
   private cells: SimulationLattice | null = null;
   private released = false;
+
+  /**
+   * Places every point in a lutSize³ lattice now rather than at the first `measure`: it
+   * needs no strengths, so a planner does it while the first solves run elsewhere.
+   */
+  prepare(lutSize: number): void {
+    this.latticeCells(lutSize);
+  }
 
   /** Hands the simulator's kernels instance back for the next plan; the simulator must not be used after. */
   dispose(): void {

@@ -41,7 +41,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataType, encodeModel, floatTensor, int64Tensor, node, valueInfo } from './onnx-proto.mjs';
+import { DataType, encodeModel, fixedWeights, floatTensor, int64Tensor, node, valueInfo } from './onnx-proto.mjs';
 
 const { FLOAT, INT64 } = DataType;
 /** TensorProto.DataType FLOAT16. */
@@ -91,17 +91,6 @@ export const SD21_SCHEDULER = Object.freeze({
   predictionType: 'v_prediction',
   timestepSpacing: 'leading',
 });
-
-/** Deterministic pseudo-random weights in [-1, 1) (a 32-bit LCG). */
-function fixedWeights(count, seed) {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** √ᾱ_t and √(1 − ᾱ_t) for t = 0..999 of SD 2.1's scaled-linear schedule (float64, then float32). */
 function alphaTables() {

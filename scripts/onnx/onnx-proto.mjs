@@ -102,6 +102,17 @@ message OperatorSetIdProto {
 `;
 
 /** TensorProto.DataType values used here. */
+/** Deterministic pseudo-random weights in [-1, 1) (a 32-bit LCG), so every run writes identical bytes. */
+export function fixedWeights(count, seed) {
+  const out = new Float32Array(count);
+  let s = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = s / 2 ** 31 - 1;
+  }
+  return out;
+}
+
 export const DataType = Object.freeze({ FLOAT: 1, INT64: 7, BOOL: 9 });
 
 /** AttributeProto.AttributeType values used here. */

@@ -25,7 +25,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataType, encodeModel, floatTensor, int64Tensor, node, valueInfo } from './onnx-proto.mjs';
+import { DataType, encodeModel, fixedWeights, floatTensor, int64Tensor, node, valueInfo } from './onnx-proto.mjs';
 
 /** SAM's encoder input side and embedding layout. */
 export const SAM_INPUT_SIDE = 1024;
@@ -36,17 +36,6 @@ export const DECODER_RADII = [120, 40, 96, 200];
 export const DECODER_IOU = [0.5, 0.6, 0.9, 0.7];
 
 const { FLOAT, INT64 } = DataType;
-
-/** Deterministic pseudo-random weights in [-1, 1) (a 32-bit LCG), so every run writes identical bytes. */
-function fixedWeights(count, seed) {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /**
  * The tiny encoder's ONNX bytes. `channels` other than 256 gives a wrongly shaped

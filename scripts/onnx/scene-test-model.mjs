@@ -21,7 +21,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DataType, encodeModel, floatTensor, int64Tensor, node, valueInfo } from './onnx-proto.mjs';
+import { DataType, encodeModel, fixedWeights, floatTensor, int64Tensor, node, valueInfo } from './onnx-proto.mjs';
 
 /** CLIP ViT-B/32's input side. */
 export const SCENE_TEST_INPUT_SIDE = 224;
@@ -31,17 +31,6 @@ export const SCENE_TEST_DIMENSION = 16;
 export const SCENE_TEST_GRID = 4;
 
 const { FLOAT } = DataType;
-
-/** Deterministic pseudo-random weights in [-1, 1) (a 32-bit LCG), so every run writes identical bytes. */
-function fixedWeights(count, seed) {
-  const out = new Float32Array(count);
-  let s = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 31 - 1;
-  }
-  return out;
-}
 
 /** The projection's weights [48, D] and bias [D], exported so tests can compute the embedding independently. */
 export function sceneTestWeights({ dimension = SCENE_TEST_DIMENSION, seed = 5 } = {}) {

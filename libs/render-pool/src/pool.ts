@@ -1,7 +1,6 @@
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { Task, TaskResult } from './protocol.js';
 import { runTask } from './run-task.js';
@@ -16,38 +15,9 @@ const WORKER_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
  */
 export const MAX_SPARE_BYTES = 64 * 1024 * 1024;
 
-/**
- * Young-generation semi-space of the pool's workers, MiB. A render's solves and strips
- * allocate tens of MB of short-lived typed arrays per thread; V8's default young
- * generation starts at 1 MiB and stays small, so a worker ran ≈ 45 scavenges per six
- * renders of the 12 MP benchmark (≈ 15 ms of each render per thread, much of it
- * copying the same live data again). At 16 MiB it runs ≈ 10 (≈ 5 ms). Costs up to
- * 2 × 16 MiB of memory per worker.
- */
-const WORKER_SEMI_SPACE_MB = 16;
-
-/**
- * Starts `count` workers with WORKER_SEMI_SPACE_MB. Node takes no per-worker heap
- * flag for it (resourceLimits sets only maxima), and V8 reads its flags when an
- * isolate is created: so the flag is set while these workers start and put back
- * (0: V8's own sizing) once they are online, for isolates created later.
- */
+/** Starts `count` workers. */
 function startWorkers(count: number): Worker[] {
-  setFlagsFromString(`--min-semi-space-size=${WORKER_SEMI_SPACE_MB}`);
-  const workers = Array.from({ length: count }, () => new Worker(WORKER_FILE));
-  let starting = count;
-  for (const w of workers) {
-    let done = false;
-    // Online, or gone without starting (an 'exit' follows every failure).
-    const started = (): void => {
-      if (done) return;
-      done = true;
-      if (--starting === 0) setFlagsFromString('--min-semi-space-size=0');
-    };
-    w.once('online', started);
-    w.once('exit', started);
-  }
-  return workers;
+  return Array.from({ length: count }, () => new Worker(WORKER_FILE));
 }
 
 interface Pending {

@@ -1,5 +1,5 @@
 import { linearToSrgbFast, srgbToLinear } from '../color/srgb.js';
-import { applyOperator, type RegionOperator } from './operators.js';
+import { applyOperatorTo, type RegionOperator } from './operators.js';
 
 /** Nodes per axis of the 3-D LUT that carries a region's transform to full resolution. */
 export const LUT_SIZE = 25;
@@ -21,7 +21,10 @@ export function buildLut(op: RegionOperator, size = LUT_SIZE): Float32Array {
   for (let r = 0; r < size; r++) {
     for (let g = 0; g < size; g++) {
       for (let b = 0; b < size; b++) {
-        applyOperator(op, lin[r], lin[g], lin[b], out);
+        out[0] = lin[r];
+        out[1] = lin[g];
+        out[2] = lin[b];
+        applyOperatorTo(op, out);
         lut[o++] = linearToSrgbFast(out[0]);
         lut[o++] = linearToSrgbFast(out[1]);
         lut[o++] = linearToSrgbFast(out[2]);
@@ -42,7 +45,10 @@ export function fillLutNodes(lut: Float32Array, op: RegionOperator, size: number
   for (let k = 0; k < nodes.length; k++) {
     const o = nodes[k], n = o / 3;
     const b = n % size, g = ((n - b) / size) % size, r = (n - b - g * size) / (size * size);
-    applyOperator(op, lin[r], lin[g], lin[b], out);
+    out[0] = lin[r];
+    out[1] = lin[g];
+    out[2] = lin[b];
+    applyOperatorTo(op, out);
     lut[o] = linearToSrgbFast(out[0]);
     lut[o + 1] = linearToSrgbFast(out[1]);
     lut[o + 2] = linearToSrgbFast(out[2]);

@@ -117,14 +117,34 @@ export function highlightProtection(maxChannel: number): number {
  * Writes linear sRGB (not clipped) to out[0..2]. Allocation-free (hot loop).
  */
 export function adaptTemperature(s: number, r: number, g: number, b: number, out: Float64Array | Float32Array): void {
+  const v = ADAPT;
+  v[0] = r;
+  v[1] = g;
+  v[2] = b;
+  v[3] = s;
+  adaptTemperatureTo(v);
+  out[0] = v[0];
+  out[1] = v[1];
+  out[2] = v[2];
+}
+
+/** Scratch of adaptTemperature (single-threaded per isolate, never re-entered). */
+const ADAPT = new Float64Array(4);
+
+/**
+ * {@link adaptTemperature} with its operands in a typed array (unboxed, see
+ * applyOperatorTo): strength v[3], colour v[0..2], written back to v[0..2].
+ */
+function adaptTemperatureTo(v: Float64Array): void {
+  const r = v[0], g = v[1], b = v[2], s = v[3];
   const g0 = Math.exp(UNIT_CONE_LOG_GAIN[0] * s), g1 = Math.exp(UNIT_CONE_LOG_GAIN[1] * s), g2 = Math.exp(UNIT_CONE_LOG_GAIN[2] * s);
   const k = 1 / (WHITE_Y[0] * g0 + WHITE_Y[1] * g1 + WHITE_Y[2] * g2);
   const c0 = k * g0 * (RGB_TO_CONE[0] * r + RGB_TO_CONE[1] * g + RGB_TO_CONE[2] * b);
   const c1 = k * g1 * (RGB_TO_CONE[3] * r + RGB_TO_CONE[4] * g + RGB_TO_CONE[5] * b);
   const c2 = k * g2 * (RGB_TO_CONE[6] * r + RGB_TO_CONE[7] * g + RGB_TO_CONE[8] * b);
-  out[0] = CONE_TO_RGB[0] * c0 + CONE_TO_RGB[1] * c1 + CONE_TO_RGB[2] * c2;
-  out[1] = CONE_TO_RGB[3] * c0 + CONE_TO_RGB[4] * c1 + CONE_TO_RGB[5] * c2;
-  out[2] = CONE_TO_RGB[6] * c0 + CONE_TO_RGB[7] * c1 + CONE_TO_RGB[8] * c2;
+  v[0] = CONE_TO_RGB[0] * c0 + CONE_TO_RGB[1] * c1 + CONE_TO_RGB[2] * c2;
+  v[1] = CONE_TO_RGB[3] * c0 + CONE_TO_RGB[4] * c1 + CONE_TO_RGB[5] * c2;
+  v[2] = CONE_TO_RGB[6] * c0 + CONE_TO_RGB[7] * c1 + CONE_TO_RGB[8] * c2;
 }
 
 /**
@@ -164,15 +184,31 @@ function smoothstep(e0: number, e1: number, x: number): number {
  * over-saturation reads as sunburn). Reductions apply uniformly.
  */
 export function chromaBoostWeight(a: number, b: number): number {
+  const v = BOOST;
+  v[0] = a;
+  v[1] = b;
+  boostWeightTo(v);
+  return v[2];
+}
+
+/** Scratch of chromaBoostWeight (single-threaded per isolate, never re-entered). */
+const BOOST = new Float64Array(3);
+
+/** {@link chromaBoostWeight} of (a, b) = v[0..1], written to v[2] (unboxed, see applyOperatorTo). */
+function boostWeightTo(v: Float64Array): void {
+  const a = v[0], b = v[1];
   const c = Math.sqrt(a * a + b * b);
   const neutral = 0.3 + 0.7 * smoothstep(0, 0.08, c);
   const skinChroma = smoothstep(0.02, 0.05, c) * (1 - smoothstep(0.15, 0.22, c));
   // Outside the skin chroma band the hue does not matter (and atan2 is the costly part).
-  if (skinChroma === 0) return neutral;
+  if (skinChroma === 0) {
+    v[2] = neutral;
+    return;
+  }
   const hue = (Math.atan2(b, a) * 180) / Math.PI;
   const dh = (hue - 50) / 30;
   const skinHue = dh > -1 && dh < 1 ? 1 - dh * dh : 0;
-  return neutral * (1 - 0.5 * skinHue * skinChroma);
+  v[2] = neutral * (1 - 0.5 * skinHue * skinChroma);
 }
 
 /**
@@ -203,8 +239,12 @@ const [D0, D1, D2, D3, D4, D5, D6, D7, D8] = OKLAB_M1_SRGB_INVERSE;
 /** Bisection steps of the gamut mapping: chroma within 2⁻¹⁰ (0.1 %) of the gamut boundary. */
 const GAMUT_STEPS = 10;
 
-/** Linear sRGB of an OKLab colour (Ottosson 2020), written to out[0..2]. */
-function oklabToLinear(L: number, a: number, b: number, out: Float64Array): void {
+/**
+ * Linear sRGB of the OKLab colour in out[0..2] (Ottosson 2020), written back there (in a
+ * typed array, not as arguments: unboxed, see applyOperatorTo).
+ */
+function oklabToLinear(out: Float64Array): void {
+  const L = out[0], a = out[1], b = out[2];
   const l = C0 * L + C1 * a + C2 * b;
   const m = C3 * L + C4 * a + C5 * b;
   const s = C6 * L + C7 * a + C8 * b;
@@ -214,15 +254,36 @@ function oklabToLinear(L: number, a: number, b: number, out: Float64Array): void
   out[2] = D6 * l3 + D7 * m3 + D8 * s3;
 }
 
-/** Scratch for oklabToLinear in applyOperator (single-threaded per isolate, never re-entered). */
-const LINEAR = new Float64Array(3);
+/** Scratch of applyOperatorTo (oklabToLinear, boostWeightTo, adaptTemperatureTo operands; single-threaded per isolate, never re-entered). */
+const LINEAR = new Float64Array(4);
 
 /**
  * Applies a region's transform to one linear sRGB colour (0..1) and writes the
  * result, linear and inside the sRGB gamut, to `out`. Allocation-free (hot loop).
  */
 export function applyOperator(op: RegionOperator, r: number, g: number, b: number, out: Float64Array | Float32Array): void {
-  let R = r, G = g, B = b;
+  const io = IO;
+  io[0] = r;
+  io[1] = g;
+  io[2] = b;
+  applyOperatorTo(op, io);
+  out[0] = io[0];
+  out[1] = io[1];
+  out[2] = io[2];
+}
+
+/** Scratch of applyOperator (single-threaded per isolate, never re-entered). */
+const IO = new Float64Array(3);
+
+/**
+ * {@link applyOperator} on the colour in io[0..2], written back there. The hot loops
+ * (LUT sampling) call this one: the colour stays unboxed in a typed array instead of
+ * being passed as three numbers to a function too large for V8 to inline (each call
+ * would then allocate three heap numbers: a young-generation collection every few
+ * thousand calls).
+ */
+export function applyOperatorTo(op: RegionOperator, io: Float64Array): void {
+  let R = io[0], G = io[1], B = io[2];
   const k = op.gain;
   if (k > 1) {
     R = (k * R) / (1 + (k - 1) * R);
@@ -240,14 +301,28 @@ export function applyOperator(op: RegionOperator, r: number, g: number, b: numbe
   let L = B0 * l + B1 * mm + B2 * s;
   let a = B3 * l + B4 * mm + B5 * s;
   let bb = B6 * l + B7 * mm + B8 * s;
-  if (op.slope !== 1) L = contrastCurve(L, op.pivot, op.slope);
+  // contrastCurve, written out (a call would box its result).
+  if (op.slope !== 1) {
+    const pivot = op.pivot, slope = op.slope;
+    L = L <= 0 ? 0 : L >= 1 ? 1 : L <= pivot ? pivot * Math.pow(L / pivot, slope) : 1 - (1 - pivot) * Math.pow((1 - L) / (1 - pivot), slope);
+  }
   if (op.chroma !== 0) {
-    const gainC = op.chroma > 0 ? Math.exp(op.chroma * chromaBoostWeight(a, bb)) : Math.exp(op.chroma);
+    let gainC: number;
+    if (op.chroma > 0) {
+      const v = LINEAR;
+      v[0] = a;
+      v[1] = bb;
+      boostWeightTo(v);
+      gainC = Math.exp(op.chroma * v[2]);
+    } else gainC = Math.exp(op.chroma);
     a *= gainC;
     bb *= gainC;
   }
   const lin = LINEAR;
-  oklabToLinear(L, a, bb, lin);
+  lin[0] = L;
+  lin[1] = a;
+  lin[2] = bb;
+  oklabToLinear(lin);
   R = lin[0];
   G = lin[1];
   B = lin[2];
@@ -263,12 +338,18 @@ export function applyOperator(op: RegionOperator, r: number, g: number, b: numbe
       let lo = 0, hi = 1;
       for (let i = 0; i < GAMUT_STEPS; i++) {
         const t = (lo + hi) / 2;
-        oklabToLinear(L, a * t, bb * t, lin);
+        lin[0] = L;
+        lin[1] = a * t;
+        lin[2] = bb * t;
+        oklabToLinear(lin);
         const r = lin[0], g = lin[1], b = lin[2];
         if (r < 0 || r > 1 || g < 0 || g > 1 || b < 0 || b > 1) hi = t;
         else lo = t;
       }
-      oklabToLinear(L, a * lo, bb * lo, lin);
+      lin[0] = L;
+      lin[1] = a * lo;
+      lin[2] = bb * lo;
+      oklabToLinear(lin);
       R = lin[0];
       G = lin[1];
       B = lin[2];
@@ -288,12 +369,16 @@ export function applyOperator(op: RegionOperator, r: number, g: number, b: numbe
     g2 = G;
     b2 = B;
   } else {
-    adaptTemperature(op.temperature * highlightProtection(max), R, G, B, lin);
+    lin[0] = R;
+    lin[1] = G;
+    lin[2] = B;
+    lin[3] = op.temperature * highlightProtection(max);
+    adaptTemperatureTo(lin);
     r2 = lin[0];
     g2 = lin[1];
     b2 = lin[2];
   }
-  out[0] = r2 <= 0 ? 0 : r2 >= 1 ? 1 : r2;
-  out[1] = g2 <= 0 ? 0 : g2 >= 1 ? 1 : g2;
-  out[2] = b2 <= 0 ? 0 : b2 >= 1 ? 1 : b2;
+  io[0] = r2 <= 0 ? 0 : r2 >= 1 ? 1 : r2;
+  io[1] = g2 <= 0 ? 0 : g2 >= 1 ? 1 : g2;
+  io[2] = b2 <= 0 ? 0 : b2 >= 1 ? 1 : b2;
 }

@@ -20,7 +20,7 @@ import { SRGB8_TO_LINEAR, linearToSrgbFast, srgbToLinear } from '../color/srgb.j
 import type { FloatRgbImage } from '../image.js';
 import { emptyStats, type RegionStats } from '../scores/stats.js';
 import { Scratch, newKernels, type Kernels } from '../wasm/kernels.js';
-import { applyOperator, buildOperator, type Strengths } from './operators.js';
+import { applyOperatorTo, buildOperator, type Strengths } from './operators.js';
 
 /** Lattice nodes per axis for the solver's LUT (the final render uses LUT_SIZE). */
 export const PROXY_LUT_SIZE = 17;
@@ -71,11 +71,21 @@ function isSmooth(spread: Float32Array | null, i: number): boolean {
 }
 
 /**
- * Point np at colour (r, g, b) (0..255, clamped): its lattice cell's first vertex and
- * the second and third vertices of its tetrahedron (offsets into an RGB LUT), the
- * weights of vertices 2–4, and the four vertices marked as touched.
+ * The colour of the next `point` (0..2; 3..5 and 6: the callers' second colour and
+ * luminance sum): in a typed array, not as arguments or locals, because V8 does not
+ * inline `point` into the callers' loops, and numbers passed to it or kept across the
+ * call would be heap numbers allocated per point (young-generation collections, tens
+ * per proxy).
  */
-function point(r: number, g: number, b: number, np: number, v0: Int32Array, v1: Int32Array, v2: Int32Array, w: Float32Array, touched: Uint8Array): void {
+const COLOUR = new Float64Array(7);
+
+/**
+ * Point np at colour (r, g, b) = COLOUR (0..255, clamped): its lattice cell's first
+ * vertex and the second and third vertices of its tetrahedron (offsets into an RGB LUT),
+ * the weights of vertices 2–4, and the four vertices marked as touched.
+ */
+function point(np: number, v0: Int32Array, v1: Int32Array, v2: Int32Array, w: Float32Array, touched: Uint8Array): void {
+  const r = COLOUR[0], g = COLOUR[1], b = COLOUR[2];
   const fr = ((r < 0 ? 0 : r > 255 ? 255 : r) * (SIZE - 1)) / 255;
   const fg = ((g < 0 ? 0 : g > 255 ? 255 : g) * (SIZE - 1)) / 255;
   const fb = ((b < 0 ? 0 : b > 255 ? 255 : b) * (SIZE - 1)) / 255;
@@ -120,7 +130,46 @@ export function buildRegionProxy(
 ): RegionProxy {
   const { width: W, height: H, data } = work;
   // Region pixels in scan order, then renumbered: smooth (one-point) pixels first. The
-  // later passes walk only the region's bounding rows and columns.
+  // later passes walk only the region's bounding rows and columns. Each pass is a
+  // function of its own (see pointsOfSingles).
+  const extent = REGION_EXTENT;
+  scanRegion(labels, spread, id, W, H, extent);
+  const n = extent[0], singles = extent[1], minX = extent[2], maxX = extent[3], minY = extent[4], maxY = extent[5];
+  const bw = Math.max(0, maxX - minX + 1), bh = Math.max(0, maxY - minY + 1);
+  // index[(y − minY)·bw + x − minX]: the pixel's number in the proxy, −1 outside the region.
+  const index = new Int32Array(bw * bh).fill(-1);
+  const pixelAt = new Int32Array(n);
+  numberPixels(labels, spread, id, W, minX, maxX, minY, maxY, singles, index, pixelAt);
+  const points = singles + 2 * (n - singles);
+  const v0 = new Int32Array(allocate(4 * points)), v1 = new Int32Array(allocate(4 * points)), v2 = new Int32Array(allocate(4 * points));
+  const w = new Float32Array(allocate(12 * points));
+  const touched = new Uint8Array(SIZE * SIZE * SIZE);
+  // Smooth pixels, then the others.
+  let lum = pointsOfSingles(data, pixelAt, singles, v0, v1, v2, w, touched);
+  lum = pointsOfDoubles(data, spread as Float32Array, pixelAt, singles, n, lum, v0, v1, v2, w, touched);
+  const pairs = new Int32Array(allocate(16 * n));
+  const npairs = neighbourPairs(index, bw, bh, pairs);
+  const nodes = new Int32Array(allocate(4 * countTouched(touched)));
+  listTouched(touched, nodes);
+  return {
+    id,
+    pixels: n,
+    midLuminance: n > 0 ? (lum / n) ** 3 : 0.18,
+    singles,
+    v0,
+    v1,
+    v2,
+    w,
+    pairs: pairs.subarray(0, npairs),
+    nodes,
+  };
+}
+
+/** Scratch of scanRegion's results (single-threaded per isolate, never re-entered). */
+const REGION_EXTENT = new Int32Array(6);
+
+/** Region `id`'s pixel count, smooth pixel count and bounding box (minX, maxX, minY, maxY), written to out[0..5]. */
+function scanRegion(labels: Uint8Array, spread: Float32Array | null, id: number, W: number, H: number, out: Int32Array): void {
   let n = 0, singles = 0;
   let minX = W, maxX = -1, minY = H, maxY = -1;
   for (let y = 0, i = 0; y < H; y++) {
@@ -134,10 +183,17 @@ export function buildRegionProxy(
       maxY = y;
     }
   }
-  const bw = Math.max(0, maxX - minX + 1), bh = Math.max(0, maxY - minY + 1);
-  // index[(y − minY)·bw + x − minX]: the pixel's number in the proxy, −1 outside the region.
-  const index = new Int32Array(bw * bh).fill(-1);
-  const pixelAt = new Int32Array(n);
+  out[0] = n;
+  out[1] = singles;
+  out[2] = minX;
+  out[3] = maxX;
+  out[4] = minY;
+  out[5] = maxY;
+}
+
+/** Numbers the region's pixels (smooth ones first, each kind in scan order) into `index` (over the bounding box) and `pixelAt`. */
+function numberPixels(labels: Uint8Array, spread: Float32Array | null, id: number, W: number, minX: number, maxX: number, minY: number, maxY: number, singles: number, index: Int32Array, pixelAt: Int32Array): void {
+  const bw = maxX - minX + 1;
   for (let y = minY, nextSingle = 0, nextDouble = singles; y <= maxY; y++) {
     for (let x = minX; x <= maxX; x++) {
       const i = y * W + x;
@@ -147,24 +203,10 @@ export function buildRegionProxy(
       pixelAt[k] = i;
     }
   }
-  const points = singles + 2 * (n - singles);
-  const v0 = new Int32Array(allocate(4 * points)), v1 = new Int32Array(allocate(4 * points)), v2 = new Int32Array(allocate(4 * points));
-  const w = new Float32Array(allocate(12 * points));
-  const touched = new Uint8Array(SIZE * SIZE * SIZE);
-  let np = 0, lum = 0;
-  for (let k = 0; k < n; k++) {
-    const i = pixelAt[k];
-    const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    lum += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
-    if (k < singles) point(r, g, b, np++, v0, v1, v2, w, touched);
-    else {
-      const sr = (spread as Float32Array)[3 * i], sg = (spread as Float32Array)[3 * i + 1], sb = (spread as Float32Array)[3 * i + 2];
-      point(r + sr, g + sg, b + sb, np++, v0, v1, v2, w, touched);
-      point(r - sr, g - sg, b - sb, np++, v0, v1, v2, w, touched);
-    }
-  }
-  // Right and down neighbours inside the region, in scan order.
-  const pairs = new Int32Array(allocate(16 * n));
+}
+
+/** Right and down neighbours inside the region (`index` over its bw × bh box), in scan order, into `pairs`; returns how many numbers it wrote. */
+function neighbourPairs(index: Int32Array, bw: number, bh: number, pairs: Int32Array): number {
   let npairs = 0;
   for (let y = 0, j = 0; y < bh; y++) {
     for (let x = 0; x < bw; x++, j++) {
@@ -180,22 +222,69 @@ export function buildRegionProxy(
       }
     }
   }
-  let nodeCount = 0;
-  for (let i = 0; i < touched.length; i++) nodeCount += touched[i];
-  const nodes = new Int32Array(allocate(4 * nodeCount));
+  return npairs;
+}
+
+function countTouched(touched: Uint8Array): number {
+  let count = 0;
+  for (let i = 0; i < touched.length; i++) count += touched[i];
+  return count;
+}
+
+/** The touched lattice nodes as offsets into an RGB LUT. */
+function listTouched(touched: Uint8Array, nodes: Int32Array): void {
   for (let i = 0, j = 0; i < touched.length; i++) if (touched[i]) nodes[j++] = i * 3;
-  return {
-    id,
-    pixels: n,
-    midLuminance: n > 0 ? (lum / n) ** 3 : 0.18,
-    singles,
-    v0,
-    v1,
-    v2,
-    w,
-    pairs: pairs.subarray(0, npairs),
-    nodes,
-  };
+}
+
+/**
+ * The points of the smooth pixels pixelAt[0, singles) (one each, numbered from 0);
+ * returns the sum of the cube roots of their linear luminances. The two kinds of pixel are placed by
+ * separate functions, each one loop that V8 optimises once and keeps: in one function
+ * the loop's code, compiled while it placed smooth pixels only, was thrown away at the
+ * first two-point pixel on every proxy, and the unoptimised stretches allocated a heap
+ * number per arithmetic step (young-generation collections on the planner's threads).
+ * The same holds for buildRegionProxy's other passes (scanRegion, numberPixels, …).
+ */
+function pointsOfSingles(data: Float32Array, pixelAt: Int32Array, singles: number, v0: Int32Array, v1: Int32Array, v2: Int32Array, w: Float32Array, touched: Uint8Array): number {
+  // The sum waits in the scratch array across the calls to point (see pointsOfDoubles).
+  const c = COLOUR;
+  c[6] = 0;
+  for (let k = 0; k < singles; k++) {
+    const i = pixelAt[k];
+    const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
+    c[6] += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
+    c[0] = r;
+    c[1] = g;
+    c[2] = b;
+    point(k, v0, v1, v2, w, touched);
+  }
+  return c[6];
+}
+
+/** The two points (mean ± spread) of each pixel pixelAt[singles, n), after the singles' points; adds the cube roots of their linear luminances to `lum`. */
+function pointsOfDoubles(data: Float32Array, spread: Float32Array, pixelAt: Int32Array, singles: number, n: number, lum: number, v0: Int32Array, v1: Int32Array, v2: Int32Array, w: Float32Array, touched: Uint8Array): number {
+  // No number lives across the calls to point (nor would be boxed there): the sum and
+  // the second point's colour wait in the scratch array.
+  const c = COLOUR;
+  c[6] = lum;
+  for (let k = singles, np = singles; k < n; k++) {
+    const i = pixelAt[k];
+    const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
+    c[6] += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
+    const sr = spread[3 * i], sg = spread[3 * i + 1], sb = spread[3 * i + 2];
+    c[0] = r + sr;
+    c[1] = g + sg;
+    c[2] = b + sb;
+    c[3] = r - sr;
+    c[4] = g - sg;
+    c[5] = b - sb;
+    point(np++, v0, v1, v2, w, touched);
+    c[0] = c[3];
+    c[1] = c[4];
+    c[2] = c[5];
+    point(np++, v0, v1, v2, w, touched);
+  }
+  return c[6];
 }
 
 /** Linear value of each lattice coordinate, shared by all proxies. */
@@ -261,7 +350,10 @@ export function proxyStats(proxy: RegionProxy, strengths: Strengths): RegionStat
   for (let i = 0; i < nodes.length; i++) {
     const n = nodes[i] / 3;
     const b = n % SIZE, g = ((n - b) / SIZE) % SIZE, r = (n - b - g * SIZE) / (SIZE * SIZE);
-    applyOperator(op, NODE_LINEAR[r], NODE_LINEAR[g], NODE_LINEAR[b], o);
+    o[0] = NODE_LINEAR[r];
+    o[1] = NODE_LINEAR[g];
+    o[2] = NODE_LINEAR[b];
+    applyOperatorTo(op, o);
     lut[4 * n] = linearToSrgbFast(o[0]) * 255;
     lut[4 * n + 1] = linearToSrgbFast(o[1]) * 255;
     lut[4 * n + 2] = linearToSrgbFast(o[2]) * 255;

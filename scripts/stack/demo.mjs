@@ -17,9 +17,15 @@ const SAMPLES = path.join(ROOT, 'samples');
 const OUT = path.join(ROOT, 'out/demo');
 const PHOTO = /\.(jpe?g|png|webp|tiff?|avif)$/i;
 
-/** Explicit maps the demo asks for (regions by label; a missing label fails that job clearly). */
+/**
+ * Explicit maps the demo asks for (regions by label; a missing label fails that job
+ * clearly). Values are absolute: aitzgorri's sky is an overcast, nearly white one as shot
+ * (brightness ≈ 0.98, colourfulness ≈ −0.7, temperature ≈ −0.58), so the edit is a step
+ * from there — a far target (it once asked brightness −0.3, colourfulness +0.3) only
+ * greys a colourless sky, every attribute clipped.
+ */
 const MAP_JOBS = [
-  { photo: 'aitzgorri_by_Aitzol_Berasategi.jpg', map: { regions: [{ label: 'sky', values: { brightness: -0.3, colorfulness: 0.3 } }] }, why: 'a deeper, bluer sky' },
+  { photo: 'aitzgorri_by_Aitzol_Berasategi.jpg', map: { regions: [{ label: 'sky', values: { brightness: 0.75, temperature: -0.75 } }] }, why: 'a less blown, cooler sky' },
   { photo: 'sunset_by_Aitzol_Berasategi.jpg', map: { regions: [{ label: 'sky', values: { temperature: 0.5, colorfulness: 0.3 } }] }, why: 'a warmer, richer sky' },
   { photo: 'picosdeeuropa_by_Aitzol_Berasategi.jpg', map: { regions: [{ label: 'vegetation', values: { colorfulness: 0.3, brightness: 0.15 } }] }, why: 'livelier greens' },
 ];

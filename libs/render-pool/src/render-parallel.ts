@@ -91,7 +91,14 @@ export function dealSolves(requests: readonly RegionSolveRequest[], threads: num
  * the calling thread meanwhile computes the feathering and simulates the rounds. Same
  * plan to the bit: each region's solve is the same computation wherever it runs.
  */
-export async function planParallel(pool: RenderPool, prepared: PreparedImage, map: ParameterMap, table: CalibrationTable): Promise<PlannedRender> {
+export async function planParallel(
+  pool: RenderPool,
+  prepared: PreparedImage,
+  map: ParameterMap,
+  table: CalibrationTable,
+  /** Called with the plan as soon as it is final, possibly before the report is (see PlanRequest). */
+  onPlan?: (plan: RenderPlan) => void,
+): Promise<PlannedRender> {
   const steps = planSteps(prepared, map, table, shareArray);
   // planSteps yields the same source with every batch: shared once per plan.
   let shared: PlanSource | null = null;
@@ -115,6 +122,9 @@ export async function planParallel(pool: RenderPool, prepared: PreparedImage, ma
       const shares = pool.strips(request.requests.length).map(([a, b]) => request.requests.slice(a, b));
       pendingLuts = pool.run(shares.map((requests) => ({ kind: 'luts' as const, requests })));
       pendingLuts.catch(() => undefined);
+      step = steps.next(undefined);
+    } else if (request.kind === 'plan') {
+      onPlan?.(request.plan);
       step = steps.next(undefined);
     } else {
       const results: TaskResult[] = pendingLuts ? await pendingLuts : [];
@@ -170,15 +180,23 @@ export async function renderParallel(
   // The working image and spread go to every solve task: born in shared memory, they are posted without a copy (see shareSource).
   const { image: work, spread } = finishStrips(down, image.width, image.height, size.width, size.height, scale, sharedFloats);
   const prepared = prepareWorking(image, work, spread, segmentation, table);
-  const { plan, report } = await planParallel(pool, prepared, map, table);
-  const shared = sharePlan(plan);
   const dst: SharedImage = inPlace ? src : { ...src, buffer: pool.shareBuffer(src.buffer.byteLength) };
   // Rows cost unevenly (boundaries, colours the caches miss: on the sunset the lower half
   // took 66–74 ms, the upper 47–64), and a thread may lose its core for a while on a
   // shared machine: so the threads claim bands of rows until none are left instead of
   // taking fixed strips. The pixels and the (integer) sums do not depend on the split.
-  const apply = { kind: 'apply' as const, plan: shared, src, dst, measure: size, y0: 0, y1: image.height, claim: { counter: new SharedArrayBuffer(4), rows: CLAIM_ROWS } };
-  const applied = await pool.run(Array.from({ length: pool.threads }, () => apply));
+  // The application starts as soon as the plan is final: planning's last simulation
+  // (which only completes the report) runs on this thread meanwhile.
+  let applying: Promise<TaskResult[]> | null = null;
+  const startApply = (plan: RenderPlan): Promise<TaskResult[]> => {
+    const apply = { kind: 'apply' as const, plan: sharePlan(plan), src, dst, measure: size, y0: 0, y1: image.height, claim: { counter: new SharedArrayBuffer(4), rows: CLAIM_ROWS } };
+    const run = pool.run(Array.from({ length: pool.threads }, () => apply));
+    // Awaited below; if planning throws first, the rejection must not go unhandled.
+    run.catch(() => undefined);
+    return run;
+  };
+  const { plan, report } = await planParallel(pool, prepared, map, table, (early) => (applying = startApply(early)));
+  const applied = await (applying ?? startApply(plan));
   const rendered = finishStrips(applied, image.width, image.height, size.width, size.height, scale).image;
   recordAchieved(rendered, prepared, table, report);
   // The next image of this size gets a buffer mapped while this one is encoded (see shareBuffer).

@@ -64,33 +64,41 @@ export function classifyCells(feathers: readonly FeatherCoefficients[], gw: numb
   const owner = new Int16Array(gw * gh).fill(-1);
   const reach = new Uint32Array(gw * gh);
   const many = feathers.length > 32;
-  for (let k = 0; k < feathers.length; k++) {
-    const f = feathers[k];
-    const bit = many ? 0xffffffff : (1 << k) >>> 0;
-    for (let y = 0; y < f.height; y++) {
-      for (let x = 0; x < f.width; x++) {
-        const o = 4 * (y * f.width + x);
-        const zero = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 0;
-        if (zero) continue;
-        const full = f.ab[o] === 0 && f.ab[o + 1] === 0 && f.ab[o + 2] === 0 && f.ab[o + 3] === 1;
-        const g = (y + f.y0) * gw + x + f.x0;
-        owner[g] = full && owner[g] === -1 ? k : -2;
-        reach[g] = (reach[g] | bit) >>> 0;
-      }
-    }
-  }
-  for (let y = 0; y < ch; y++) {
-    for (let x = 0; x < cw; x++) {
-      const x1 = Math.min(gw - 1, x + 1), y1 = Math.min(gh - 1, y + 1);
-      const n00 = y * gw + x, n10 = y * gw + x1, n01 = y1 * gw + x, n11 = y1 * gw + x1;
-      const a = owner[n00], b = owner[n10], c = owner[n01], d = owner[n11];
-      let m: number;
-      if (a === -1 && b === -1 && c === -1 && d === -1) m = CELL_UNTOUCHED;
-      else if (a >= 0 && a === b && a === c && a === d) m = a + 1;
-      else m = CELL_MIXED;
-      cellMode[y * cw + x] = m;
-      cellRegions[y * cw + x] = (reach[n00] | reach[n10] | reach[n01] | reach[n11]) >>> 0;
-    }
-  }
+  // Called once per render, so its loops run mostly before V8 optimises them: each pass
+  // is a small function of its own with its operands in locals.
+  for (let k = 0; k < feathers.length; k++) markFeather(feathers[k], k, many ? 0xffffffff : (1 << k) >>> 0, gw, owner, reach);
+  classifyNodes(owner, reach, gw, gh, cw, ch, cellMode, cellRegions);
   return { cellMode, cellRegions };
+}
+
+function markFeather(f: FeatherCoefficients, k: number, bit: number, gw: number, owner: Int16Array, reach: Uint32Array): void {
+  const ab = f.ab, w = f.width, h = f.height;
+  for (let y = 0; y < h; y++) {
+    let o = 4 * y * w;
+    let g = (y + f.y0) * gw + f.x0;
+    for (let x = 0; x < w; x++, o += 4, g++) {
+      if (ab[o] === 0 && ab[o + 1] === 0 && ab[o + 2] === 0) {
+        const d = ab[o + 3];
+        if (d === 0) continue;
+        owner[g] = d === 1 && owner[g] === -1 ? k : -2;
+      } else {
+        owner[g] = -2;
+      }
+      reach[g] = (reach[g] | bit) >>> 0;
+    }
+  }
+}
+
+function classifyNodes(owner: Int16Array, reach: Uint32Array, gw: number, gh: number, cw: number, ch: number, cellMode: Uint8Array, cellRegions: Uint32Array): void {
+  const dx = gw > 1 ? 1 : 0, dy = gh > 1 ? gw : 0;
+  for (let y = 0; y < ch; y++) {
+    let i = y * cw;
+    let n00 = y * gw;
+    for (let x = 0; x < cw; x++, i++, n00++) {
+      const n10 = n00 + dx, n01 = n00 + dy, n11 = n01 + dx;
+      const a = owner[n00], b = owner[n10], c = owner[n01], d = owner[n11];
+      cellMode[i] = a === -1 && b === -1 && c === -1 && d === -1 ? CELL_UNTOUCHED : a >= 0 && a === b && a === c && a === d ? a + 1 : CELL_MIXED;
+      cellRegions[i] = (reach[n00] | reach[n10] | reach[n01] | reach[n11]) >>> 0;
+    }
+  }
 }

@@ -71,15 +71,18 @@ const CORRECTION_GAIN = 0.8;
 /**
  * What planning asks of its driver: start solving a batch of regions (solveRegion, on
  * any thread, in any order); hand back the answers of the batch last started; start
- * sampling the final LUTs (regionLut); or hand those back, in order.
+ * sampling the final LUTs (regionLut); hand those back, in order; or take the finished
+ * plan early (when the rounds ran out: the last simulation, run after it, changes only
+ * the report), which a driver may start applying meanwhile.
  */
 export type PlanRequest =
   | { readonly kind: 'solve'; readonly requests: readonly RegionSolveRequest[]; readonly source: PlanSource }
   | { readonly kind: 'collect' }
   | { readonly kind: 'luts'; readonly requests: readonly RegionLutRequest[] }
-  | { readonly kind: 'collectLuts' };
+  | { readonly kind: 'collectLuts' }
+  | { readonly kind: 'plan'; readonly plan: RenderPlan };
 
-/** A driver's reply: the solves to a 'collect', the LUTs to a 'collectLuts', nothing to a 'solve' or a 'luts'. */
+/** A driver's reply: the solves to a 'collect', the LUTs to a 'collectLuts', nothing to a 'solve', a 'luts' or a 'plan'. */
 export type PlanReply = { readonly solves: readonly RegionSolveResponse[] } | { readonly luts: readonly Float32Array[] } | undefined;
 
 /**
@@ -108,8 +111,9 @@ export type PlanSteps = Generator<PlanRequest, PlannedRender, PlanReply>;
  * driver as batches (planRender runs them inline, render-pool on its threads); the
  * first batch is started before the feathering is computed, which does not need it.
  * The rounds' simulations sample only the LUT nodes they read; the render's full LUTs
- * are sampled once, for the last solves, and yielded to the driver too — while the
- * last simulation runs when the rounds ran out (the strengths are final then).
+ * are sampled once, for the last solves, and yielded to the driver too. When the rounds
+ * run out the strengths are final whatever the last simulation finds: the plan is then
+ * handed to the driver ('plan') before that simulation, which only completes the report.
  */
 export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: CalibrationTable, share: ShareArray = (a) => a): PlanSteps {
   const asShot = asShotMap(prepared);
@@ -165,6 +169,22 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
     const { cellMode, cellRegions } = classifyCells(feathers, gw, gh);
     return (cells = { cellMode: share(cellMode), cellRegions: share(cellRegions), feathers: feathers.map((f) => ({ ...f, ab: share(f.ab) })) });
   };
+  let finished: RenderPlan | null = null;
+  // Once the LUTs are requested: the cell map, then the LUTs, then the plan.
+  function* finishPlan(): Generator<PlanRequest, RenderPlan, PlanReply> {
+    classify();
+    const lutReply = states.length > 0 ? yield { kind: 'collectLuts' } : undefined;
+    const luts = lutReply && 'luts' in lutReply ? lutReply.luts : [];
+    const { cellMode, cellRegions, feathers: planFeathers } = classify();
+    return (finished = {
+      gridWidth: gw,
+      gridHeight: gh,
+      lutSize: LUT_SIZE,
+      regions: states.map((s, k) => ({ id: s.region.id, lut: luts[k], feather: planFeathers[k] })),
+      cellMode,
+      cellRegions,
+    });
+  }
   for (let round = 0; round <= MAX_CORRECTION_ROUNDS && simulator; round++) {
     if (round > 0) {
       yield solveDirty();
@@ -177,11 +197,13 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
       s.solved = answer.solved;
       s.operator = buildOperator(answer.solved.strengths, answer.proxy.midLuminance);
     }
-    // After the last round the strengths are final whatever its simulation finds: the
-    // driver samples the LUTs (on its threads, otherwise idle now) while it runs.
+    // After the last round the strengths are final whatever its simulation finds (it
+    // only tells which attributes missed): the plan is finished first and handed to the
+    // driver, which may start the full-resolution pass while the simulation runs.
     if (round === MAX_CORRECTION_ROUNDS) {
       yield lutRequest();
       lutsStarted = true;
+      yield { kind: 'plan', plan: yield* finishPlan() };
     }
     const simulated = simulator.measure(states.map((s) => s.operator as RegionOperator), LUT_SIZE, table);
     let again = false;
@@ -202,18 +224,7 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
   simulator?.dispose();
   // The LUTs of the last solves (started above when the rounds ran out).
   if (states.length > 0 && !lutsStarted) yield lutRequest();
-  classify();
-  const lutReply = states.length > 0 ? yield { kind: 'collectLuts' } : undefined;
-  const luts = lutReply && 'luts' in lutReply ? lutReply.luts : [];
-  const { cellMode, cellRegions, feathers: planFeathers } = classify();
-  const plan: RenderPlan = {
-    gridWidth: gw,
-    gridHeight: gh,
-    lutSize: LUT_SIZE,
-    regions: states.map((s, k) => ({ id: s.region.id, lut: luts[k], feather: planFeathers[k] })),
-    cellMode,
-    cellRegions,
-  };
+  const plan = finished ?? (yield* finishPlan());
   const reports = new Map<number, RegionReport>();
   for (const s of states) {
     const solved = s.solved as SolveResult;
@@ -255,9 +266,11 @@ export function planRender(prepared: PreparedImage, map: ParameterMap, table: Ca
     } else if (request.kind === 'luts') {
       luts = request.requests.map(regionLut);
       step = steps.next(undefined);
-    } else {
+    } else if (request.kind === 'collectLuts') {
       step = steps.next({ luts });
       luts = [];
+    } else {
+      step = steps.next(undefined);
     }
   }
   return step.value;

@@ -12,6 +12,7 @@ import { parseWithRules } from '../rules/parse-rules.js';
 import { ParseResultSchema, type Edit, type ParseResult } from '../schema.js';
 import { requestCompletion, VlmFailure } from './client.js';
 import type { VlmConfig } from './config.js';
+import { parseAnswer } from './message.js';
 import { chatRequestBody } from './prompt.js';
 
 export interface VlmParserOptions {
@@ -23,12 +24,6 @@ export interface VlmParserOptions {
 
 const MAX_NOTES = 10;
 
-/** Some servers wrap JSON in a Markdown fence even when asked for JSON. */
-function unfence(content: string): string {
-  const fenced = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(content);
-  return fenced ? fenced[1] : content;
-}
-
 function clipBox(box: NonNullable<Edit['box']>, image: ParseContext['image']): Edit['box'] {
   const width = image?.width ?? Infinity;
   const height = image?.height ?? Infinity;
@@ -38,19 +33,9 @@ function clipBox(box: NonNullable<Edit['box']>, image: ParseContext['image']): E
 
 /** The model's answer as a parse result, or a VlmFailure saying what is wrong with it. */
 export function interpretAnswer(content: string, context?: ParseContext): ParseResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(unfence(content));
-  } catch {
-    throw new VlmFailure('invalid_json', `the answer is not JSON: ${JSON.stringify(content.slice(0, 80))}`);
-  }
-  const parsed = ParseResultSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new VlmFailure('schema_mismatch', `the answer does not match the schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
-  const notes = [...(parsed.data.notes ?? [])];
-  const edits = parsed.data.edits.map((edit): Edit => {
+  const answer = parseAnswer(content, ParseResultSchema);
+  const notes = [...(answer.notes ?? [])];
+  const edits = answer.edits.map((edit): Edit => {
     const region = normaliseRegion(edit.region);
     if (region === undefined) throw new VlmFailure('schema_mismatch', `the answer names no region in ${JSON.stringify(edit.region)}`);
     const except = edit.except?.map(normaliseRegion).filter((r): r is string => r !== undefined && r !== region);
@@ -58,7 +43,7 @@ export function interpretAnswer(content: string, context?: ParseContext): ParseR
     if (edit.box && !box) notes.push(`dropped the box of "${region}": ${region === GLOBAL_REGION ? 'the whole photo needs none' : 'it lies outside the image'}`);
     return { region, attribute: edit.attribute, delta: edit.delta, ...(except && except.length > 0 ? { except } : {}), ...(box ? { box } : {}) };
   });
-  return { type: parsed.data.type, edits, ...(notes.length > 0 ? { notes: notes.slice(0, MAX_NOTES) } : {}) };
+  return { type: answer.type, edits, ...(notes.length > 0 ? { notes: notes.slice(0, MAX_NOTES) } : {}) };
 }
 
 /** The same checks the rule engine makes, before spending a request. */

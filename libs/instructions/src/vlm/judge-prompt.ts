@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { strengthBand } from '../strength.js';
 import type { Edit } from '../schema.js';
 import type { VlmConfig } from './config.js';
+import { dataUrl } from './message.js';
 
 export interface JudgeImage {
   readonly data: Uint8Array;
@@ -78,11 +79,6 @@ function userText(request: JudgeRequest): string {
   if (width !== undefined && height !== undefined) lines.push(`Both previews are ${width}×${height} pixels.`);
   lines.push(`This is round ${request.round} of ${request.maxRounds}.`);
   return lines.join('\n');
-}
-
-// prompt.ts keeps its own copy private; both are one line.
-function dataUrl(image: JudgeImage): string {
-  return `data:${image.mediaType};base64,${Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength).toString('base64')}`;
 }
 
 /** The JSON schema of an answer (draft 2020-12), as sent to the VLM. */

@@ -8,6 +8,7 @@ import { silentLogger, type Logger } from '../log.js';
 import type { Edit } from '../schema.js';
 import { requestCompletion, VlmFailure } from './client.js';
 import type { VlmConfig } from './config.js';
+import { parseAnswer } from './message.js';
 import { JudgeAnswerSchema, judgeRequestBody, type JudgeAnswer, type JudgeRequest } from './judge-prompt.js';
 
 export interface VlmJudge {
@@ -24,12 +25,6 @@ export interface VlmJudgeOptions {
 
 type Change = JudgeAnswer['adjust'][number]['change'];
 
-/** Some servers wrap JSON in a Markdown fence even when asked for JSON (as engine.ts). */
-function unfence(content: string): string {
-  const fenced = /^\s*```(?:json)?\s*([\s\S]*?)\s*```\s*$/.exec(content);
-  return fenced ? fenced[1] : content;
-}
-
 /**
  * The model's answer with exactly one `adjust` entry per edit, in order: missing ones are
  * "ok", and a satisfied answer asks for nothing (all "ok"). An unsatisfied answer whose
@@ -38,24 +33,14 @@ function unfence(content: string): string {
  * given two different changes, included).
  */
 export function interpretJudgeAnswer(content: string, edits: readonly Edit[]): JudgeAnswer {
-  let json: unknown;
-  try {
-    json = JSON.parse(unfence(content));
-  } catch {
-    throw new VlmFailure('invalid_json', `the answer is not JSON: ${JSON.stringify(content.slice(0, 80))}`);
-  }
-  const parsed = JudgeAnswerSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new VlmFailure('schema_mismatch', `the answer does not match the schema: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-  }
+  const answer = parseAnswer(content, JudgeAnswerSchema);
   const changes: (Change | undefined)[] = edits.map(() => undefined);
-  for (const { edit, change } of parsed.data.adjust) {
+  for (const { edit, change } of answer.adjust) {
     if (edit >= edits.length) throw new VlmFailure('schema_mismatch', `the answer adjusts edit ${edit}, but there ${edits.length === 1 ? 'is 1 edit' : `are ${edits.length} edits`}`);
     if (changes[edit] !== undefined && changes[edit] !== change) throw new VlmFailure('schema_mismatch', `the answer asks both "${changes[edit]}" and "${change}" for edit ${edit}`);
     changes[edit] = change;
   }
-  const { satisfied, reason } = parsed.data;
+  const { satisfied, reason } = answer;
   return { satisfied, reason, adjust: changes.map((change, edit) => ({ edit, change: satisfied ? 'ok' : (change ?? 'ok') })) };
 }
 

@@ -7,6 +7,7 @@ import type { ParseContext } from '../context.js';
 import { parseResultJsonSchema } from '../schema.js';
 import { STRENGTH } from '../strength.js';
 import type { VlmConfig } from './config.js';
+import { dataUrl } from './message.js';
 
 export const SYSTEM_PROMPT = `You turn one photo-retouching instruction into JSON for PerTouch, which edits four attributes per region of a photo.
 
@@ -30,10 +31,6 @@ notes: optional, short, only for a reading that could go two ways or something y
 Answer with one JSON object that matches the schema, nothing else.`;
 
 export const RESPONSE_FORMAT_NAME = 'pertouch_instruction';
-
-function dataUrl(image: NonNullable<ParseContext['image']>): string {
-  return `data:${image.mediaType};base64,${Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength).toString('base64')}`;
-}
 
 function userText(instruction: string, context: ParseContext | undefined): string {
   const lines = [`Instruction: ${JSON.stringify(instruction)}`];

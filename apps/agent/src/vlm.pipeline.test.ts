@@ -15,26 +15,19 @@ import { createRuleParser } from '@pertouch/instructions';
 import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { answer, completion, imagesOf, startChatServer, type ChatServer } from '../../../libs/instructions/src/testing/chat-server.js';
+import { answer, completion, imagesOf, useChatServer } from '../../../libs/instructions/src/testing/chat-server.js';
 import { REDIS_URL, samplePhoto, startPipeline, type Photo, type Pipeline } from './testing/pipeline.js';
 
-let chat: ChatServer;
+const chat = useChatServer({ beforeAll, afterAll, beforeEach });
 let photo: Photo;
 
 beforeAll(async () => {
-  chat = await startChatServer();
   // Larger than the preview (1024 px), so boxes drawn on the preview must be scaled back.
   photo = await samplePhoto('picosdeeuropa_by_Aitzol_Berasategi.jpg', 1200);
 });
 
-afterAll(async () => {
-  await chat?.close();
-});
-
-beforeEach(() => chat.reset());
-
 function vlmEnv(): Record<string, string> {
-  return { PERTOUCH_VLM_URL: chat.url, PERTOUCH_VLM_MODEL: 'test-vlm', PERTOUCH_VLM_RETRIES: '0', PERTOUCH_VLM_TIMEOUT_MS: '5000' };
+  return { PERTOUCH_VLM_URL: chat.server.url, PERTOUCH_VLM_MODEL: 'test-vlm', PERTOUCH_VLM_RETRIES: '0', PERTOUCH_VLM_TIMEOUT_MS: '5000' };
 }
 
 const PNG = { format: 'png', quality: 90 };
@@ -68,7 +61,7 @@ describe('the VLM judge (parse by the rule engine)', () => {
   let judgedJob: string;
 
   it('round 1 judged "more" by the VLM → round 2 asks more, the VLM is satisfied, round 2 is the result; it saw before/after previews', async () => {
-    chat.repliesFor.judge.push(
+    chat.server.repliesFor.judge.push(
       answer({ satisfied: false, reason: 'the sky is hardly brighter', adjust: [{ edit: 0, change: 'more' }] }),
       answer({ satisfied: true, reason: 'the sky is a little brighter, nothing else changed', adjust: [{ edit: 0, change: 'ok' }] }),
     );
@@ -92,7 +85,7 @@ describe('the VLM judge (parse by the rule engine)', () => {
     expect(sky(1).target.brightness).toBeGreaterThan(sky(0).target.brightness);
 
     // Two judge requests, each with the original's preview first and that round's preview second.
-    const judged = chat.received.filter((r) => r.kind === 'judge');
+    const judged = chat.server.received.filter((r) => r.kind === 'judge');
     expect(judged).toHaveLength(2);
     const original = await pipeline.store.get(objectKeys.preview(t.id, imageId));
     const size = previewSize(photo.width, photo.height);
@@ -103,21 +96,21 @@ describe('the VLM judge (parse by the rule engine)', () => {
       expect(dataUrlBytes(after).equals(await pipeline.store.get(objectKeys.roundPreview(t.id, imageId, jobId, i + 1)))).toBe(true);
       expect(JSON.stringify(request.body.messages)).toContain('brighten the sky a little');
     }
-    expect(chat.received.some((r) => r.kind === 'parse')).toBe(false);
+    expect(chat.server.received.some((r) => r.kind === 'parse')).toBe(false);
   });
 
   it('a follow-up is judged against its parent’s result: "before" is the preview of the parent’s result round', async () => {
-    chat.repliesFor.judge.push(answer({ satisfied: true, reason: 'a bit brighter again', adjust: [{ edit: 0, change: 'ok' }] }));
+    chat.server.repliesFor.judge.push(answer({ satisfied: true, reason: 'a bit brighter again', adjust: [{ edit: 0, change: 'ok' }] }));
     const followId = await pipeline.submit(t, imageId, { instruction: 'a bit more', [PARENT_JOB_FIELD]: judgedJob, output: PNG });
     expect((await pipeline.finished(t, followId)).state).toBe('succeeded');
-    const [request] = chat.received.filter((r) => r.kind === 'judge');
+    const [request] = chat.server.received.filter((r) => r.kind === 'judge');
     const [before, after] = imagesOf(request);
     expect(dataUrlBytes(before).equals(await pipeline.store.get(objectKeys.roundPreview(t.id, imageId, judgedJob, 2)))).toBe(true);
     expect(dataUrlBytes(after).equals(await pipeline.store.get(objectKeys.roundPreview(t.id, imageId, followId, 1)))).toBe(true);
   });
 
   it('a judge that answers nonsense: the measurements judge the round, and the verdict says why', async () => {
-    chat.repliesFor.judge.push(completion('looks fine to me!'));
+    chat.server.repliesFor.judge.push(completion('looks fine to me!'));
     const jobId = await pipeline.submit(t, imageId, { instruction: 'brighten the sky a little', output: PNG });
     const job = await pipeline.finished(t, jobId);
     expect(job.state).toBe('succeeded');
@@ -148,14 +141,14 @@ describe('the VLM parser: an object found only by its box', () => {
     const size = previewSize(photo.width, photo.height);
     // A box in the preview's pixels, in the lower middle of the photo.
     const box = { x0: Math.round(size.width * 0.4), y0: Math.round(size.height * 0.6), x1: Math.round(size.width * 0.55), y1: Math.round(size.height * 0.8) };
-    chat.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'hut', attribute: 'brightness', delta: 0.2, box }] }));
+    chat.server.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'hut', attribute: 'brightness', delta: 0.2, box }] }));
     const jobId = await pipeline.submit(t, imageId, { instruction: 'brighten the hut', output: PNG });
     hutJob = jobId;
     const job = await pipeline.finished(t, jobId);
     expect(job).toMatchObject({ state: 'succeeded', errorCode: null });
 
     // The parser saw the preview, and the plan keeps the box in the original's pixels.
-    const [parse] = chat.received;
+    const [parse] = chat.server.received;
     const seen = await sharp(dataUrlBytes(imagesOf(parse)[0])).metadata();
     expect(seen).toMatchObject({ width: size.width, height: size.height });
     const plan = JSON.parse((await pipeline.store.get(jobObjectKeys.plan(t.id, imageId, jobId))).toString()) as { parser: string; edits: { box: Record<string, number> }[]; objects: unknown[] };
@@ -207,7 +200,7 @@ describe('the VLM parser: an object found only by its box', () => {
   });
 
   it('a follow-up on another region keeps the hut the parent brightened (the parent\'s objects are merged again)', async () => {
-    chat.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: -0.1 }] }));
+    chat.server.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: -0.1 }] }));
     const followId = await pipeline.submit(t, imageId, { instruction: 'a little darker sky', [PARENT_JOB_FIELD]: hutJob, output: PNG });
     const follow = await pipeline.finished(t, followId);
     expect(follow).toMatchObject({ state: 'succeeded', errorCode: null });
@@ -227,7 +220,7 @@ describe('the VLM parser: an object found only by its box', () => {
   });
 
   it('a word the segmentation knows keeps its regions, box or not (no ground hop)', async () => {
-    chat.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: 0.1, box: { x0: 0, y0: 0, x1: 100, y1: 50 } }] }));
+    chat.server.repliesFor.parse.push(answer({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: 0.1, box: { x0: 0, y0: 0, x1: 100, y1: 50 } }] }));
     const jobId = await pipeline.submit(t, imageId, { instruction: 'brighten the sky a little', output: PNG });
     expect((await pipeline.finished(t, jobId)).state).toBe('succeeded');
     const segmentQueue = new Queue(QUEUE_NAMES.segment, { connection: { url: REDIS_URL }, prefix: pipeline.prefix });

@@ -9,32 +9,14 @@ import type { Edit } from './schema.js';
 import { VlmFailure } from './vlm/client.js';
 import { vlmConfigFromEnv } from './vlm/config.js';
 import { createVlmJudge, interpretJudgeAnswer } from './vlm/judge.js';
-import { answer, completion, silence, startChatServer, status, type ChatServer, type Part, type ReceivedRequest, type Reply } from './testing/chat-server.js';
+import { answer, completion, silence, status, useChatServer, type Part } from './testing/chat-server.js';
 import { JUDGE_RESPONSE_FORMAT_NAME, JUDGE_SYSTEM_PROMPT, judgeAnswerJsonSchema, type JudgeRequest } from './vlm/judge-prompt.js';
 
-let chat: ChatServer;
-let baseUrl: string;
-let received: ReceivedRequest[];
-let script: Reply[];
-
-beforeAll(async () => {
-  chat = await startChatServer();
-  baseUrl = chat.url;
-});
-
-afterAll(async () => {
-  await chat.close();
-});
-
-beforeEach(() => {
-  chat.reset();
-  received = chat.received;
-  script = chat.replies;
-});
+const chat = useChatServer({ beforeAll, afterAll, beforeEach });
 
 function vlmJudge(env: Record<string, string> = {}) {
   const logs: LogLine[] = [];
-  const config = vlmConfigFromEnv({ PERTOUCH_VLM_URL: baseUrl, PERTOUCH_VLM_MODEL: 'qwen2.5-vl-7b', PERTOUCH_VLM_API_KEY: 'sk-test-123', PERTOUCH_VLM_RETRIES: '2', PERTOUCH_VLM_TIMEOUT_MS: '2000', ...env })!;
+  const config = vlmConfigFromEnv({ PERTOUCH_VLM_URL: chat.server.url, PERTOUCH_VLM_MODEL: 'qwen2.5-vl-7b', PERTOUCH_VLM_API_KEY: 'sk-test-123', PERTOUCH_VLM_RETRIES: '2', PERTOUCH_VLM_TIMEOUT_MS: '2000', ...env })!;
   return { judge: createVlmJudge(config, { log: (line) => logs.push(line), backoffMs: 10 }), logs };
 }
 
@@ -69,11 +51,11 @@ describe('VLM judge: the request', () => {
   it('posts model, temperature 0, the judgement schema, and system + user with text, Before: image, After: image', async () => {
     const { judge } = vlmJudge();
     expect(judge.model).toBe('qwen2.5-vl-7b');
-    script.push(answer({ satisfied: true, reason: 'Both edits are visible.', adjust: [] }));
+    chat.server.replies.push(answer({ satisfied: true, reason: 'Both edits are visible.', adjust: [] }));
     await judge.judge(REQUEST);
 
-    expect(received).toHaveLength(1);
-    const [{ path, headers, body }] = received;
+    expect(chat.server.received).toHaveLength(1);
+    const [{ path, headers, body }] = chat.server.received;
     expect(path).toBe('/v1/chat/completions');
     expect(headers.authorization).toBe('Bearer sk-test-123');
     expect(body.model).toBe('qwen2.5-vl-7b');
@@ -102,16 +84,16 @@ describe('VLM judge: the request', () => {
 
   it('leaves out the measurements when there are none', async () => {
     const { judge } = vlmJudge();
-    script.push(answer({ satisfied: true, reason: 'ok', adjust: [] }));
+    chat.server.replies.push(answer({ satisfied: true, reason: 'ok', adjust: [] }));
     await judge.judge({ ...REQUEST, measured: undefined });
-    expect((received[0].body.messages[1].content as Part[])[0].text).not.toContain('Measured');
+    expect((chat.server.received[0].body.messages[1].content as Part[])[0].text).not.toContain('Measured');
   });
 });
 
 describe('VLM judge: answers', () => {
   it('takes a satisfied answer, one "ok" per edit, and logs it', async () => {
     const { judge, logs } = vlmJudge();
-    script.push(answer({ satisfied: true, reason: 'The sky is a little lighter; the rest is muted.', adjust: [{ edit: 0, change: 'ok' }] }));
+    chat.server.replies.push(answer({ satisfied: true, reason: 'The sky is a little lighter; the rest is muted.', adjust: [{ edit: 0, change: 'ok' }] }));
     expect(await judge.judge(REQUEST)).toEqual({
       satisfied: true,
       reason: 'The sky is a little lighter; the rest is muted.',
@@ -122,7 +104,7 @@ describe('VLM judge: answers', () => {
 
   it('returns an unsatisfied answer’s more/less as given, in edit order', async () => {
     const { judge, logs } = vlmJudge();
-    script.push(answer({ satisfied: false, reason: 'The sky barely changed; the colours are nearly grey.', adjust: [{ edit: 1, change: 'less' }, { edit: 0, change: 'more' }] }));
+    chat.server.replies.push(answer({ satisfied: false, reason: 'The sky barely changed; the colours are nearly grey.', adjust: [{ edit: 1, change: 'less' }, { edit: 0, change: 'more' }] }));
     expect(await judge.judge(REQUEST)).toEqual({
       satisfied: false,
       reason: 'The sky barely changed; the colours are nearly grey.',
@@ -133,7 +115,7 @@ describe('VLM judge: answers', () => {
 
   it('accepts a fenced answer', async () => {
     const { judge } = vlmJudge();
-    script.push(completion('```json\n{"satisfied": false, "reason": "too faint", "adjust": [{"edit": 0, "change": "more"}]}\n```'));
+    chat.server.replies.push(completion('```json\n{"satisfied": false, "reason": "too faint", "adjust": [{"edit": 0, "change": "more"}]}\n```'));
     expect((await judge.judge(REQUEST)).adjust).toEqual([{ edit: 0, change: 'more' }, { edit: 1, change: 'ok' }]);
   });
 
@@ -152,10 +134,10 @@ describe('VLM judge: answers', () => {
 
   it('fails with invalid_json on prose, without retrying', async () => {
     const { judge, logs } = vlmJudge();
-    script.push(completion('The after image looks good to me.'));
+    chat.server.replies.push(completion('The after image looks good to me.'));
     const error = await failure(judge.judge(REQUEST));
     expect(error).toMatchObject({ reason: 'invalid_json', attempts: 1 });
-    expect(received).toHaveLength(1);
+    expect(chat.server.received).toHaveLength(1);
     expect(logs).toEqual([{ event: 'instructions.vlm_judge_failed', level: 'warn', model: 'qwen2.5-vl-7b', reason: 'invalid_json', detail: expect.stringContaining('not JSON'), attempts: 1 }]);
   });
 
@@ -169,21 +151,21 @@ describe('VLM judge: answers', () => {
     ['two changes for one edit', { satisfied: false, reason: 'x', adjust: [{ edit: 0, change: 'more' }, { edit: 0, change: 'less' }] }, /both "more" and "less" for edit 0/],
   ])('fails with schema_mismatch on %s, without retrying', async (_name, value, detail) => {
     const { judge, logs } = vlmJudge();
-    script.push(answer(value));
+    chat.server.replies.push(answer(value));
     const error = await failure(judge.judge(REQUEST));
     expect(error.reason).toBe('schema_mismatch');
     expect(error.message).toMatch(detail);
-    expect(received).toHaveLength(1);
+    expect(chat.server.received).toHaveLength(1);
     expect(logs).toEqual([expect.objectContaining({ event: 'instructions.vlm_judge_failed', reason: 'schema_mismatch', attempts: 1 })]);
   });
 
   it('fails with refusal and bad_response', async () => {
     const { judge } = vlmJudge();
-    script.push((res) => {
+    chat.server.replies.push((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: null, refusal: 'No.' } }] }));
     });
-    script.push((res) => {
+    chat.server.replies.push((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"choices": []}');
     });
@@ -195,29 +177,29 @@ describe('VLM judge: answers', () => {
 describe('VLM judge: transport failures', () => {
   it('retries a 500 and counts the attempts of an answer that then fails to validate', async () => {
     const { judge, logs } = vlmJudge();
-    script.push(status(500), completion('not json'));
+    chat.server.replies.push(status(500), completion('not json'));
     expect(await failure(judge.judge(REQUEST))).toMatchObject({ reason: 'invalid_json', attempts: 2 });
     expect(logs).toEqual([expect.objectContaining({ reason: 'invalid_json', attempts: 2 })]);
   });
 
   it('gives up after 1 + PERTOUCH_VLM_RETRIES attempts of 5xx with http_error', async () => {
     const { judge, logs } = vlmJudge();
-    script.push(status(500), status(502), status(503, 'overloaded'));
+    chat.server.replies.push(status(500), status(502), status(503, 'overloaded'));
     expect(await failure(judge.judge(REQUEST))).toMatchObject({ reason: 'http_error', attempts: 3, message: 'HTTP 503: overloaded' });
-    expect(received).toHaveLength(3);
+    expect(chat.server.received).toHaveLength(3);
     expect(logs).toEqual([{ event: 'instructions.vlm_judge_failed', level: 'warn', model: 'qwen2.5-vl-7b', reason: 'http_error', detail: 'HTTP 503: overloaded', attempts: 3 }]);
   });
 
   it('fails with timeout when the server never answers', async () => {
     const { judge, logs } = vlmJudge({ PERTOUCH_VLM_TIMEOUT_MS: '150', PERTOUCH_VLM_RETRIES: '0' });
-    script.push(silence);
+    chat.server.replies.push(silence);
     expect(await failure(judge.judge(REQUEST))).toMatchObject({ reason: 'timeout', attempts: 1, message: 'no answer within 150 ms' });
     expect(logs).toEqual([expect.objectContaining({ reason: 'timeout', attempts: 1 })]);
   });
 
   it('rejects promptly with the caller’s reason when aborted, logging nothing', async () => {
     const { judge, logs } = vlmJudge();
-    script.push(silence);
+    chat.server.replies.push(silence);
     const controller = new AbortController();
     const started = performance.now();
     const pending = judge.judge({ ...REQUEST, signal: controller.signal });

@@ -11,32 +11,14 @@ import { parseWithRules } from './rules/parse-rules.js';
 import { parseResultJsonSchema, type ParseResult } from './schema.js';
 import { chatCompletionsUrl, vlmConfigFromEnv } from './vlm/config.js';
 import { RESPONSE_FORMAT_NAME, SYSTEM_PROMPT } from './vlm/prompt.js';
-import { completion, silence, startChatServer, status, type ChatServer, type ReceivedRequest, type Reply } from './testing/chat-server.js';
+import { completion, silence, status, useChatServer } from './testing/chat-server.js';
 
-let chat: ChatServer;
-let baseUrl: string;
-let received: ReceivedRequest[];
-let script: Reply[];
-
-beforeAll(async () => {
-  chat = await startChatServer();
-  baseUrl = chat.url;
-});
-
-afterAll(async () => {
-  await chat.close();
-});
-
-beforeEach(() => {
-  chat.reset();
-  received = chat.received;
-  script = chat.replies;
-});
+const chat = useChatServer({ beforeAll, afterAll, beforeEach });
 
 function vlmParser(env: Record<string, string> = {}) {
   const logs: LogLine[] = [];
   const parser = createInstructionParser(
-    { PERTOUCH_VLM_URL: baseUrl, PERTOUCH_VLM_MODEL: 'qwen2.5-vl-7b', PERTOUCH_VLM_API_KEY: 'sk-test-123', PERTOUCH_VLM_RETRIES: '2', PERTOUCH_VLM_TIMEOUT_MS: '2000', ...env },
+    { PERTOUCH_VLM_URL: chat.server.url, PERTOUCH_VLM_MODEL: 'qwen2.5-vl-7b', PERTOUCH_VLM_API_KEY: 'sk-test-123', PERTOUCH_VLM_RETRIES: '2', PERTOUCH_VLM_TIMEOUT_MS: '2000', ...env },
     { log: (line) => logs.push(line), backoffMs: 10 },
   );
   return { parser, logs };
@@ -54,11 +36,11 @@ describe('VLM engine: the request', () => {
   it('posts model, system + user messages with the photo as a data URL, a json_schema response format and the bearer key', async () => {
     const { parser, logs } = vlmParser();
     expect(parser.engine).toBe('vlm');
-    script.push(completion(JSON.stringify({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: 0.4 }] })));
+    chat.server.replies.push(completion(JSON.stringify({ type: 'strong', edits: [{ region: 'sky', attribute: 'brightness', delta: 0.4 }] })));
     await parser.parse('brighten the sky a lot', { image: PHOTO, regionLabels: ['sky', 'person', 'sky'] });
 
-    expect(received).toHaveLength(1);
-    const [request] = received;
+    expect(chat.server.received).toHaveLength(1);
+    const [request] = chat.server.received;
     expect(request.method).toBe('POST');
     expect(request.path).toBe('/v1/chat/completions');
     expect(request.headers.authorization).toBe('Bearer sk-test-123');
@@ -80,17 +62,17 @@ describe('VLM engine: the request', () => {
 
   it('sends no Authorization header without a key, and no image part without a photo', async () => {
     const { parser } = vlmParser({ PERTOUCH_VLM_API_KEY: '' });
-    script.push(completion('{"type": "weak", "edits": []}'));
+    chat.server.replies.push(completion('{"type": "weak", "edits": []}'));
     expect(await parser.parse('optimize')).toEqual({ type: 'weak', edits: [] });
-    expect(received[0].headers.authorization).toBeUndefined();
-    expect((received[0].body.messages[1].content as { type: string }[]).map((p) => p.type)).toEqual(['text']);
+    expect(chat.server.received[0].headers.authorization).toBeUndefined();
+    expect((chat.server.received[0].body.messages[1].content as { type: string }[]).map((p) => p.type)).toEqual(['text']);
   });
 });
 
 describe('VLM engine: answers', () => {
   it('takes a valid answer, normalising region words and clipping boxes to the photo', async () => {
     const { parser } = vlmParser();
-    script.push(
+    chat.server.replies.push(
       completion(JSON.stringify({
         type: 'strong',
         edits: [
@@ -114,15 +96,15 @@ describe('VLM engine: answers', () => {
 
   it('accepts JSON wrapped in a Markdown fence', async () => {
     const { parser } = vlmParser();
-    script.push(completion('```json\n{"type": "strong", "edits": [{"region": "global", "attribute": "temperature", "delta": 0.2}]}\n```'));
+    chat.server.replies.push(completion('```json\n{"type": "strong", "edits": [{"region": "global", "attribute": "temperature", "delta": 0.2}]}\n```'));
     expect((await parser.parse('warmer')).edits).toEqual([{ region: 'global', attribute: 'temperature', delta: 0.2 }]);
   });
 
   it('falls back to the rules on an answer that is not JSON, without retrying', async () => {
     const { parser, logs } = vlmParser();
-    script.push(completion('Sure! I would make the sky a lot brighter.'));
+    chat.server.replies.push(completion('Sure! I would make the sky a lot brighter.'));
     expect(await parser.parse('brighten the sky a lot')).toEqual(fallbackOf('brighten the sky a lot', 'invalid_json'));
-    expect(received).toHaveLength(1);
+    expect(chat.server.received).toHaveLength(1);
     expect(logs).toEqual([expect.objectContaining({ event: 'instructions.vlm_fallback', level: 'warn', reason: 'invalid_json', attempts: 1, detail: expect.stringContaining('not JSON') })]);
   });
 
@@ -134,20 +116,20 @@ describe('VLM engine: answers', () => {
     ['a region that is only a determiner', { type: 'strong', edits: [{ region: 'the', attribute: 'brightness', delta: 0.2 }] }, /names no region/],
   ])('falls back on JSON outside the schema: %s', async (_name, answer, detail) => {
     const { parser, logs } = vlmParser();
-    script.push(completion(JSON.stringify(answer)));
+    chat.server.replies.push(completion(JSON.stringify(answer)));
     expect(await parser.parse('the face is too dark')).toEqual(fallbackOf('the face is too dark', 'schema_mismatch'));
-    expect(received).toHaveLength(1);
+    expect(chat.server.received).toHaveLength(1);
     expect(logs[0]).toMatchObject({ event: 'instructions.vlm_fallback', reason: 'schema_mismatch' });
     expect(String(logs[0].detail)).toMatch(detail);
   });
 
   it('falls back on a refusal and on an envelope without content', async () => {
     const { parser, logs } = vlmParser();
-    script.push((res) => {
+    chat.server.replies.push((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ choices: [{ message: { role: 'assistant', content: null, refusal: 'I cannot help with that.' } }] }));
     });
-    script.push((res) => {
+    chat.server.replies.push((res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end('{"choices": []}');
     });
@@ -160,35 +142,35 @@ describe('VLM engine: answers', () => {
 describe('VLM engine: transport failures', () => {
   it('times out each attempt, retries, then falls back', async () => {
     const { parser, logs } = vlmParser({ PERTOUCH_VLM_TIMEOUT_MS: '150', PERTOUCH_VLM_RETRIES: '1' });
-    script.push(silence, silence);
+    chat.server.replies.push(silence, silence);
     const started = performance.now();
     expect(await parser.parse('darker and less saturated')).toEqual(fallbackOf('darker and less saturated', 'timeout'));
     expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 150 - 20);
-    expect(received).toHaveLength(2);
+    expect(chat.server.received).toHaveLength(2);
     expect(logs).toEqual([expect.objectContaining({ event: 'instructions.vlm_fallback', reason: 'timeout', attempts: 2, detail: 'no answer within 150 ms' })]);
   });
 
   it('retries a 500 and uses the answer that follows', async () => {
     const { parser, logs } = vlmParser();
-    script.push(status(500), completion('{"type": "strong", "edits": [{"region": "skin", "attribute": "temperature", "delta": -0.2}]}'));
+    chat.server.replies.push(status(500), completion('{"type": "strong", "edits": [{"region": "skin", "attribute": "temperature", "delta": -0.2}]}'));
     expect(await parser.parse('the skin looks too orange')).toEqual({ type: 'strong', edits: [{ region: 'skin', attribute: 'temperature', delta: -0.2 }] });
-    expect(received).toHaveLength(2);
+    expect(chat.server.received).toHaveLength(2);
     expect(logs).toEqual([expect.objectContaining({ event: 'instructions.vlm_parsed', attempts: 2 })]);
   });
 
   it('gives up after 1 + PERTOUCH_VLM_RETRIES attempts of 500 and falls back', async () => {
     const { parser, logs } = vlmParser();
-    script.push(status(500), status(502), status(503, 'overloaded'));
+    chat.server.replies.push(status(500), status(502), status(503, 'overloaded'));
     expect(await parser.parse('bring out the eagle')).toEqual(fallbackOf('bring out the eagle', 'http_error'));
-    expect(received).toHaveLength(3);
+    expect(chat.server.received).toHaveLength(3);
     expect(logs).toEqual([expect.objectContaining({ reason: 'http_error', attempts: 3, detail: 'HTTP 503: overloaded' })]);
   });
 
   it('does not retry a 4xx other than 408/409/425/429', async () => {
     const { parser, logs } = vlmParser();
-    script.push(status(401, 'bad key'));
+    chat.server.replies.push(status(401, 'bad key'));
     await parser.parse('warmer');
-    expect(received).toHaveLength(1);
+    expect(chat.server.received).toHaveLength(1);
     expect(logs[0]).toMatchObject({ reason: 'http_error', detail: 'HTTP 401: bad key' });
   });
 
@@ -201,7 +183,7 @@ describe('VLM engine: transport failures', () => {
 
   it('rejects when the caller aborts, without falling back', async () => {
     const { parser, logs } = vlmParser();
-    script.push(silence);
+    chat.server.replies.push(silence);
     const controller = new AbortController();
     const pending = parser.parse('warmer', { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('job cancelled')), 50);
@@ -211,10 +193,10 @@ describe('VLM engine: transport failures', () => {
 
   it('passes on the rules’ InstructionError when the fallback cannot parse either, and never calls the VLM for an empty instruction', async () => {
     const { parser } = vlmParser({ PERTOUCH_VLM_RETRIES: '0' });
-    script.push(status(500));
+    chat.server.replies.push(status(500));
     await expect(parser.parse('hello there')).rejects.toMatchObject({ code: 'not_understood' });
     await expect(parser.parse('   ')).rejects.toBeInstanceOf(InstructionError);
-    expect(received).toHaveLength(1);
+    expect(chat.server.received).toHaveLength(1);
   });
 });
 

@@ -91,3 +91,19 @@ export async function startChatServer(): Promise<ChatServer> {
 export function imagesOf(request: ReceivedRequest): string[] {
   return request.body.messages.flatMap((m) => (Array.isArray(m.content) ? m.content.flatMap((p) => (p.image_url ? [p.image_url.url] : [])) : []));
 }
+
+/**
+ * A chat server for a test file: started before its tests, reset before each, closed
+ * after. The returned object's fields read the live server.
+ */
+export function useChatServer(hooks: { beforeAll(fn: () => Promise<void>): void; afterAll(fn: () => Promise<void>): void; beforeEach(fn: () => void): void }): { readonly server: ChatServer } {
+  const holder = {} as { server: ChatServer };
+  hooks.beforeAll(async () => {
+    holder.server = await startChatServer();
+  });
+  hooks.afterAll(async () => {
+    await holder.server?.close();
+  });
+  hooks.beforeEach(() => holder.server.reset());
+  return holder;
+}

@@ -13,7 +13,7 @@ import { DiffusionError, DiffusionPipeline, type LoadModelSetOptions } from '@pe
 import { DEFAULT_CALIBRATION } from '@pertouch/imaging';
 import { DEFAULT_RENDER_JOB_OPTIONS, QUEUE_NAMES, RenderReportDocumentSchema, RenderResultSchema, newId, objectKeys, type RenderJob } from '@pertouch/contracts';
 import { MemoryObjectStore } from '@pertouch/storage';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { Queue, QueueEvents } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTinyModelSet, type TinyModelSet } from '../../../libs/diffusion/src/testing/tiny-models.js';
@@ -21,6 +21,7 @@ import { startGpuWorker, type GpuWorker } from './app.js';
 import { loadConfig } from './config.js';
 import { DiffusionRenderEngine, type DiffusionRenderer } from './diffusion-engine.js';
 import type { LogLine } from './worker.js';
+import { settled } from './testing/settled.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SAMPLE = 'sunset_by_Aitzol_Berasategi';
@@ -51,15 +52,6 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function settled(job: Job, timeoutMs = 60_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const state = await job.getState();
-    if (state === 'completed' || state === 'failed') return (await queue.getJob(job.id!))!;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${job.id} did not settle in ${timeoutMs} ms`);
-}
 
 beforeAll(async () => {
   models = writeTinyModelSet({ precisions: ['fp32'] });
@@ -133,7 +125,7 @@ describe('gpu-worker with the diffusion engine (real Redis, tiny models on the C
     };
     events.on('progress', onProgress);
     try {
-      const job = await settled(await queue.add('render', data, { ...DEFAULT_RENDER_JOB_OPTIONS, jobId: queueJobId }));
+      const job = await settled(queue, await queue.add('render', data, { ...DEFAULT_RENDER_JOB_OPTIONS, jobId: queueJobId }), 60_000);
       expect(job.failedReason).toBeFalsy();
       const result = RenderResultSchema.parse(job.returnvalue);
       expect(result).toMatchObject({ engine: 'diffusion@1', width: size.width, height: size.height, format: 'jpeg', reused: false });

@@ -14,7 +14,7 @@ import { encodeGreyPng } from '@pertouch/image-io';
 import { DEFAULT_CALIBRATION, prepareImage, type RgbImage } from '@pertouch/imaging';
 import { OnnxSceneModel, SceneModelError, type SceneModel } from '@pertouch/memory';
 import { MemoryObjectStore } from '@pertouch/storage';
-import { Queue, type Job } from 'bullmq';
+import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENE_TEST_DIMENSION, sceneTestModelVariant, writeSceneTestModel } from '../../../scripts/onnx/scene-test-model.mjs';
@@ -24,6 +24,7 @@ import { EmbeddedRenderEngine } from './embedded-engine.js';
 import { EngineRegistry } from './engine.js';
 import { RenderService } from './render-service.js';
 import { loadSceneModel } from './scene-model.js';
+import { settled } from './testing/settled.js';
 
 const tenantId = 'acme';
 let dir: string;
@@ -85,20 +86,11 @@ describe('analyse with PERTOUCH_SCENE_MODEL (real Redis, real BullMQ job)', () =
     await queue?.close();
   });
 
-  async function settled(job: Job): Promise<Job> {
-    const deadline = Date.now() + 30_000;
-    while (Date.now() < deadline) {
-      const state = await job.getState();
-      if (state === 'completed' || state === 'failed') return (await queue.getJob(job.id!))!;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    throw new Error(`job ${job.id} did not settle`);
-  }
 
   it('returns the model\'s scene (kind onnx:clip-test@…, D numbers, unit length) with the segmentation\'s labels', async () => {
     expect(logged.find((l) => l.event === 'scene_model.loaded')).toMatchObject({ kind: reference.kind, inputSize: 224, dimension: SCENE_TEST_DIMENSION, output: 'image_embeds' });
     const { job, image } = await storeScene(store, 1200, 300);
-    const done = await settled(await queue.add('analyse', job, { ...DEFAULT_RENDER_JOB_OPTIONS, jobId: `analyse-${job.jobId}` }));
+    const done = await settled(queue, await queue.add('analyse', job, { ...DEFAULT_RENDER_JOB_OPTIONS, jobId: `analyse-${job.jobId}` }));
     expect(done.failedReason).toBeFalsy();
     const { scene, regions } = AnalyseResultSchema.parse(done.returnvalue);
     expect(scene!.kind).toBe(reference.kind);

@@ -23,13 +23,14 @@ import {
 import { DEFAULT_CALIBRATION } from '@pertouch/imaging';
 import { EMBEDDED_DIMENSION, EMBEDDED_FEATURE_KIND, describeImage } from '@pertouch/memory';
 import { MemoryObjectStore } from '@pertouch/storage';
-import { Queue, type Job } from 'bullmq';
+import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGpuWorker, type GpuWorker } from './app.js';
 import { loadConfig } from './config.js';
 import { EmbeddedRenderEngine } from './embedded-engine.js';
 import { EngineRegistry, type RenderEngine } from './engine.js';
+import { settled } from './testing/settled.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SAMPLE = 'sunset_by_Aitzol_Berasategi';
@@ -61,15 +62,6 @@ class CountingEngine implements RenderEngine {
 const embedded = new CountingEngine();
 const offline: RenderEngine = { name: 'diffusion', version: 'test', available: async () => false, render: () => Promise.reject(new Error('never called')) };
 
-async function settled(job: Job, timeoutMs = 30_000): Promise<Job> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const state = await job.getState();
-    if (state === 'completed' || state === 'failed') return (await queue.getJob(job.id!))!;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`job ${job.id} did not settle in ${timeoutMs} ms`);
-}
 
 const add = (name: 'analyse' | 'render', data: unknown) =>
   queue.add(name, data, { ...DEFAULT_RENDER_JOB_OPTIONS, backoff: { type: 'fixed', delay: 50 }, jobId: `${name}-test-${++jobNo}` });
@@ -112,7 +104,7 @@ afterAll(async () => {
 
 describe('gpu-worker on queue render (real Redis, real renderer)', () => {
   it('analyse: the as-shot map of every region under the label raster', async () => {
-    const job = await settled(await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey } satisfies AnalyseJob));
+    const job = await settled(queue, await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey } satisfies AnalyseJob));
     expect(job.failedReason).toBeFalsy();
     const result = AnalyseResultSchema.parse(job.returnvalue);
     expect([result.width, result.height]).toEqual([size.width, size.height]);
@@ -135,7 +127,7 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
 
   it('analyse with a previewKey: the result names the JPEG preview, stored at previewSize', async () => {
     const previewKey = objectKeys.preview(tenantId, imageId);
-    const job = await settled(await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, previewKey } satisfies AnalyseJob));
+    const job = await settled(queue, await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, previewKey } satisfies AnalyseJob));
     expect(job.failedReason).toBeFalsy();
     const { preview } = AnalyseResultSchema.parse(job.returnvalue);
     expect(preview).toEqual({ key: previewKey, ...previewSize(size.width, size.height) });
@@ -148,7 +140,7 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
     const region = (id: number, label: string) => ({ id, area: 1, bbox: { x0: 0, y0: 0, x1: 1, y1: 1 }, centroid: { x: 0, y: 0 }, label, confidence: 1, engine: 'test' });
     const document = { format: 1, width: size.width, height: size.height, engine: 'test', contentHash: '0'.repeat(64), labelsKey, regions: [region(0, 'sky'), region(1, 'ground')], unavailable: [] };
     await store.put(segmentationKey, Buffer.from(JSON.stringify(document)), 'application/json');
-    const job = await settled(await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, segmentationKey } satisfies AnalyseJob));
+    const job = await settled(queue, await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, segmentationKey } satisfies AnalyseJob));
     expect(job.failedReason).toBeFalsy();
     const { scene } = AnalyseResultSchema.parse(job.returnvalue);
     expect(scene).toMatchObject({ kind: EMBEDDED_FEATURE_KIND, labels: ['ground', 'sky'] });
@@ -163,13 +155,13 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
     expect(cosine).toBeGreaterThan(0.99);
 
     // A key outside the tenant is refused like any other.
-    const foreign = await settled(await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, segmentationKey: 'tenants/other/x.json' } satisfies AnalyseJob));
+    const foreign = await settled(queue, await add('analyse', { tenantId, jobId: newId('job'), imageKey, labelsKey, segmentationKey: 'tenants/other/x.json' } satisfies AnalyseJob));
     expect(parseProblem(foreign.failedReason)?.code).toBe('invalid_payload');
   });
 
   it('render: writes the image and then its report; the target is reached, the other region untouched', async () => {
     const data = renderJob();
-    const job = await settled(await add('render', data));
+    const job = await settled(queue, await add('render', data));
     expect(job.failedReason).toBeFalsy();
     const result = RenderResultSchema.parse(job.returnvalue);
     expect(result).toMatchObject({ outputKey: data.outputKey, reportKey: data.reportKey, width: size.width, height: size.height, format: 'jpeg', reused: false, engine: 'embedded@1' });
@@ -189,11 +181,11 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
 
   it('a re-delivered round finds its outputs and writes nothing (reused)', async () => {
     const data = renderJob({ round: 2, outputKey: objectKeys.round(tenantId, imageId, renderJobId, 2, 'png'), reportKey: objectKeys.roundReport(tenantId, imageId, renderJobId, 2), output: { format: 'png', quality: 90 } });
-    const first = await settled(await add('render', data));
+    const first = await settled(queue, await add('render', data));
     expect(first.returnvalue.reused).toBe(false);
     const renders = embedded.renders;
     const puts = store.calls.put;
-    const again = await settled(await add('render', data));
+    const again = await settled(queue, await add('render', data));
     expect(again.returnvalue).toEqual({ ...first.returnvalue, reused: true });
     expect(embedded.renders).toBe(renders);
     expect(store.calls.put).toBe(puts);
@@ -211,7 +203,7 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
       ['bad payload', 'render', { tenantId }, 'invalid_payload'],
     ];
     for (const [what, name, data, code] of cases) {
-      const job = await settled(await add(name, data));
+      const job = await settled(queue, await add(name, data));
       expect(await job.getState(), what).toBe('failed');
       expect(parseProblem(job.failedReason)?.code, what).toBe(code);
       expect(job.attemptsMade, what).toBe(1);
@@ -219,7 +211,7 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
   });
 
   it('an engine that is not installed, or not available, fails engine_unavailable without retries', async () => {
-    const unavailable = await settled(await add('render', renderJob({ engine: 'diffusion' })));
+    const unavailable = await settled(queue, await add('render', renderJob({ engine: 'diffusion' })));
     expect(parseProblem(unavailable.failedReason)).toMatchObject({ code: 'engine_unavailable', message: expect.stringContaining('not available') });
     expect(unavailable.attemptsMade).toBe(1);
 

@@ -130,8 +130,9 @@ export class JobRun {
         }
         if (k > MAX_BOXED_OBJECTS) throw new PipelineFailure('instruction_not_supported', `the instruction names more than ${MAX_BOXED_OBJECTS} objects only a box finds`);
         const box = planned.boxes[0];
-        grounding = await this.groundBox(k, image, box, grounding);
-        merged.set(box.region, grounding.document.regions.at(-1)!.id);
+        const found = await this.groundBox(k, image, box, grounding);
+        grounding = found.grounding;
+        merged.set(box.region, found.regionId);
       }
     } else {
       plan = await planRound({ request, analysis: grounding.analysis, document: grounding.document, resolveLabel: this.options.resolveLabel });
@@ -173,7 +174,7 @@ export class JobRun {
    * after the first), and the renderer measures the photo again under it. Hops
    * ground-{jobId}-{k} and analyse-{jobId}-{k}. An empty mask fails `label_not_found`.
    */
-  private async groundBox(k: number, image: { id: string; objectKey: string }, { region, box }: BoxedRegion, previous: Grounding): Promise<Grounding> {
+  private async groundBox(k: number, image: { id: string; objectKey: string }, { region, box }: BoxedRegion, previous: Grounding): Promise<{ grounding: Grounding; regionId: number }> {
     const job: SegmentJob = {
       tenantId: this.tenantId,
       imageId: image.id,
@@ -192,10 +193,8 @@ export class JobRun {
     const analyseJob: AnalyseJob = { tenantId: this.tenantId, jobId: this.jobId, imageKey: image.objectKey, labelsKey: merged.labelsKey, segmentationKey: merged.segmentationKey };
     const analysis = AnalyseResultSchema.parse(await this.hop('render_failed', this.renderHop(RENDER_JOB_NAMES.analyse, pipelineJobIds.reanalyse(this.jobId, k), analyseJob)));
     const document = await this.readJson(merged.segmentationKey, SegmentationDocumentSchema, 'segmentation_failed');
-    // The merged region is the one with the id the segmenter named: move it last for the caller.
-    const regions = [...document.regions.filter((r) => r.id !== merged.regionId), ...document.regions.filter((r) => r.id === merged.regionId)];
-    if (regions.at(-1)?.id !== merged.regionId) throw new PipelineFailure('segmentation_failed', `${merged.segmentationKey} lacks the merged region ${merged.regionId}`);
-    return { labelsKey: merged.labelsKey, segmentationKey: merged.segmentationKey, document: { ...document, regions }, analysis };
+    if (!document.regions.some((r) => r.id === merged.regionId)) throw new PipelineFailure('segmentation_failed', `${merged.segmentationKey} lacks the merged region ${merged.regionId}`);
+    return { grounding: { labelsKey: merged.labelsKey, segmentationKey: merged.segmentationKey, document, analysis }, regionId: merged.regionId };
   }
 
   /** The VLM judge's view of a strong job, when one is configured and the photo has a preview. */

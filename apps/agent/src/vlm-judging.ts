@@ -16,6 +16,7 @@ import { objectKeys, type Preview, type RoundVerdict } from '@pertouch/contracts
 import type { Database } from '@pertouch/db';
 import { VlmFailure, type Edit, type JudgeImage, type VlmJudge } from '@pertouch/instructions';
 import type { ObjectStore } from '@pertouch/storage';
+import { loadParent } from './follow-up.js';
 import type { Verdict } from './judge.js';
 import type { Logger } from './log.js';
 
@@ -79,9 +80,7 @@ export async function beforeImage(args: {
 }): Promise<JudgeImage | undefined> {
   const { store, db, tenantId, imageId, parentJobId, preview } = args;
   if (!parentJobId) return readPreview(store, preview);
-  const parent = await db.jobs.get(tenantId, parentJobId);
-  const round = parent ? (await db.jobs.rounds(parent.id, tenantId)).find((r) => r.imageKey === parent.resultKey) : undefined;
-  if (!round) return undefined;
+  const { round } = await loadParent(db, tenantId, parentJobId, imageId);
   const key = objectKeys.roundPreview(tenantId, imageId, parentJobId, round.n);
   if (!(await store.exists(key))) return undefined;
   return readPreview(store, { key, width: preview.width, height: preview.height });

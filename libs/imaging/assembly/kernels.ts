@@ -153,6 +153,54 @@ export function flushColumns(plain: usize, weighted: usize, unit: f64, colA: usi
   memory.fill(weighted, 0, <usize>(3 * srcWidth) << 2);
 }
 
+/**
+ * flushColumns by output column, for geometries whose spans cannot overflow i32 lanes
+ * (resample-columns.ts spansFit): `spans` holds per output column (i32 × 4) its first
+ * whole source column, how many whole columns follow, the source column it shares with
+ * the next output column (−1: none) and that column's weight here (the next one gets
+ * full − weight). The whole columns' plain and weighted totals are summed in i32 × 4
+ * lanes (red, green, blue and a lane ignored), one add per column instead of a branch
+ * and six multiplies; unit × plain + weighted and the weights are then applied once,
+ * in i64. The same integers as flushColumns. Resets plain and weighted.
+ */
+export function flushSpans(plain: usize, weighted: usize, unit: i32, spans: usize, outCols: i32, full: i32, srcWidth: i32, out: usize): void {
+  const U = i64x2.splat(<i64>unit), F = i64x2.splat(<i64>full);
+  // The shared column's part for the next output column.
+  let carryLo = i64x2.splat(0), carryHi = i64x2.splat(0);
+  for (let j = 0; j < outCols; j++) {
+    const sp = spans + (<usize>j << 4);
+    const n = load<i32>(sp, 4);
+    let a = plain + <usize>(12 * load<i32>(sp)), b = weighted + <usize>(12 * load<i32>(sp));
+    let p = i32x4.splat(0), w = i32x4.splat(0);
+    for (let k = 0; k < n; k++, a += 12, b += 12) {
+      p = i32x4.add(p, v128.load(a));
+      w = i32x4.add(w, v128.load(b));
+    }
+    let lo = i64x2.add(i64x2.mul(i64x2.add(i64x2.mul(i64x2.extend_low_i32x4_s(p), U), i64x2.extend_low_i32x4_s(w)), F), carryLo);
+    let hi = i64x2.add(i64x2.mul(i64x2.add(i64x2.mul(i64x2.extend_high_i32x4_s(p), U), i64x2.extend_high_i32x4_s(w)), F), carryHi);
+    const s = load<i32>(sp, 8);
+    if (s >= 0) {
+      const ps = v128.load(plain + <usize>(12 * s)), ws = v128.load(weighted + <usize>(12 * s));
+      const tLo = i64x2.add(i64x2.mul(i64x2.extend_low_i32x4_s(ps), U), i64x2.extend_low_i32x4_s(ws));
+      const tHi = i64x2.add(i64x2.mul(i64x2.extend_high_i32x4_s(ps), U), i64x2.extend_high_i32x4_s(ws));
+      const wA = <i64>load<i32>(sp, 12);
+      const WA = i64x2.splat(wA), WB = i64x2.splat(<i64>full - wA);
+      lo = i64x2.add(lo, i64x2.mul(tLo, WA));
+      hi = i64x2.add(hi, i64x2.mul(tHi, WA));
+      carryLo = i64x2.mul(tLo, WB);
+      carryHi = i64x2.mul(tHi, WB);
+    } else {
+      carryLo = carryHi = i64x2.splat(0);
+    }
+    const o = out + <usize>(24 * j);
+    store<f64>(o, <f64>i64x2.extract_lane(lo, 0));
+    store<f64>(o, <f64>i64x2.extract_lane(lo, 1), 8);
+    store<f64>(o, <f64>i64x2.extract_lane(hi, 0), 16);
+  }
+  memory.fill(plain, 0, <usize>(3 * srcWidth) << 2);
+  memory.fill(weighted, 0, <usize>(3 * srcWidth) << 2);
+}
+
 // ---- The plan's application (apply.ts) ------------------------------------------------
 
 // Lattice tables at `lat`: per input code 0..255 the byte offsets of its lattice cell

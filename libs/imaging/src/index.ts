@@ -7,6 +7,7 @@ export * from './image.js';
 export * from './color/index.js';
 export * from './scores/index.js';
 export * from './resample.js';
+export { bandSplitRows, mergeBandSplits, spansFit, type BandSplit } from './resample-columns.js';
 export * from './calibration/table.js';
 export * from './calibration/build.js';
 export * from './calibration/default.js';

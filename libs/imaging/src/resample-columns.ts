@@ -34,6 +34,83 @@ export interface ColumnShares {
   readonly closes: Uint8Array;
   /** Units of a source column entirely inside one output column (the output width). */
   readonly full: number;
+  /** The same geometry per output column, for the kernels' flushSpans (see columnSpans). */
+  readonly spans: Int32Array;
+}
+
+/**
+ * Per output column (i32 × 4): its first whole source column, the number of whole
+ * columns, the source column it shares with the next output column (−1: none) and that
+ * column's weight in it — flushSpans's operands, from colA / colWA.
+ */
+export function columnSpans(colA: Int32Array, colWA: Float64Array, full: number, width: number): Int32Array {
+  const spans = new Int32Array(4 * width).fill(-1);
+  for (let j = 0; j < width; j++) spans[4 * j + 1] = 0;
+  for (let i = 0; i < colA.length; i++) {
+    const j = colA[i];
+    if (colWA[i] === full) {
+      if (spans[4 * j + 1] === 0) spans[4 * j] = i;
+      spans[4 * j + 1]++;
+    } else {
+      spans[4 * j + 2] = i;
+      spans[4 * j + 3] = colWA[i];
+    }
+  }
+  for (let j = 0; j < width; j++) if (spans[4 * j] < 0) spans[4 * j] = 0;
+  return spans;
+}
+
+/**
+ * Whether flushSpans's i32 lanes hold the whole columns' totals of an output row: at
+ * most `maxWhole` columns of plain sums (≤ rows per output row × 255², squares) and of
+ * weighted sums (≤ 2 · height · 255², two straddling rows).
+ */
+export function spansFit(srcWidth: number, srcHeight: number, width: number, height: number): boolean {
+  const maxWhole = Math.ceil(srcWidth / width);
+  const rowsPerOutput = Math.ceil(srcHeight / height) + 1;
+  return maxWhole * Math.max(rowsPerOutput, 2 * height) * 65025 < 2 ** 31;
+}
+
+/**
+ * Output rows shared by bands of rows that different threads add (render-pool claims
+ * bands of `rows` source rows from `first`): each thread writes the output rows that
+ * lie wholly in one of its bands straight into the target's sums, and the two parts of a
+ * row cut by a band boundary into this boundary's two slots; mergeBandSplits adds the
+ * parts once every band is done. A band must be longer than an output row's source
+ * rows (a row is cut by one boundary at most).
+ */
+export interface BandSplit {
+  readonly first: number;
+  readonly rows: number;
+  /** Per boundary k (at first + k · rows, k ≥ 1) two rows of width × 3: the part above it (slot 2k) and below it (2k + 1). */
+  readonly sums: Float64Array;
+  readonly squares: Float64Array | null;
+}
+
+/** Slot rows a BandSplit needs for source rows [first, end). */
+export function bandSplitRows(first: number, end: number, rows: number): number {
+  return 2 * (Math.ceil((end - first) / rows) + 1);
+}
+
+/** First and last source row that add to output row `row` (area average of srcHeight rows into height). */
+function sourceRowsOf(row: number, srcHeight: number, height: number): [number, number] {
+  return [Math.floor((row * srcHeight) / height), Math.ceil(((row + 1) * srcHeight) / height) - 1];
+}
+
+/**
+ * Completes the output rows cut by band boundaries (see BandSplit): each such row's sums
+ * are its two parts' sums. Call once every band of [first, end) has been added.
+ */
+export function mergeBandSplits(split: BandSplit, end: number, srcHeight: number, width: number, height: number, sums: Float64Array, squares: Float64Array | null): void {
+  const outLen = width * 3;
+  for (let k = 1, b = split.first + split.rows; b < end; k++, b += split.rows) {
+    // The row that source row b adds to first is the only one b can cut (see BandSplit).
+    const row = Math.floor((b * height) / srcHeight);
+    if (sourceRowsOf(row, srcHeight, height)[0] >= b) continue;
+    const above = 2 * k * outLen, below = above + outLen, base = row * outLen;
+    for (let i = 0; i < outLen; i++) sums[base + i] = split.sums[above + i] + split.sums[below + i];
+    if (squares && split.squares) for (let i = 0; i < outLen; i++) squares[base + i] = split.squares[above + i] + split.squares[below + i];
+  }
 }
 
 /** The per-column accumulators an AreaAccumulator keeps between calls (one row of samples each). */
@@ -64,6 +141,8 @@ export interface ColumnTarget {
   readonly state: ColumnState;
   readonly sums: Float64Array;
   readonly squares: Float64Array | null;
+  /** Set when other threads add other bands into the same sums (see BandSplit); else rows are added (+=) into sums. */
+  readonly split: BandSplit | null;
 }
 
 /**
@@ -75,14 +154,20 @@ export interface ColumnTarget {
 export class ColumnSession {
   private kernels!: Kernels;
   private readonly rowLength: number;
-  private readonly at: { plain: number; plainSq: number; weighted: number; weightedSq: number; colA: number; colWA: number; closes: number; out: number; outSq: number };
+  private readonly at: { plain: number; plainSq: number; weighted: number; weightedSq: number; colA: number; colWA: number; closes: number; spans: number; out: number; outSq: number };
   private current = -1;
+  /** Whether flushSpans may filter the rows (see spansFit). */
+  private readonly fast: boolean;
+  /** The band being added, [a, b) (see range): only used with a BandSplit. */
+  private bandStart = 0;
+  private bandEnd = Infinity;
 
   /** Reserves the session's operands on `scratch` (call `open` after the scratch is committed). */
   constructor(private readonly target: ColumnTarget, scratch: Scratch) {
     const rowLength = (this.rowLength = target.srcWidth * 3);
     const sq = target.squares !== null;
     const outLen = target.width * 3;
+    this.fast = spansFit(target.srcWidth, target.srcHeight, target.width, target.height);
     this.at = {
       plain: scratch.take(4 * rowLength),
       plainSq: sq ? scratch.take(4 * rowLength) : 0,
@@ -91,6 +176,7 @@ export class ColumnSession {
       colA: scratch.take(4 * target.srcWidth),
       colWA: scratch.take(8 * target.srcWidth),
       closes: scratch.take(target.srcWidth),
+      spans: scratch.take(16 * target.width),
       out: scratch.take(8 * outLen),
       outSq: sq ? scratch.take(8 * outLen) : 0,
     };
@@ -110,7 +196,20 @@ export class ColumnSession {
     k.i32.set(shares.colA, a.colA >> 2);
     k.f64.set(shares.colWA, a.colWA >> 3);
     k.u8.set(shares.closes, a.closes);
+    k.i32.set(shares.spans, a.spans >> 2);
     return this;
+  }
+
+  /**
+   * Declares the band of source rows [a, b) the next rows belong to (with a BandSplit,
+   * where the output rows that cross its ends go; see BandSplit). Flushes the output row
+   * pending from the previous band.
+   */
+  range(a: number, b: number): void {
+    if (this.current >= 0) this.flush(this.current);
+    this.current = -1;
+    this.bandStart = a;
+    this.bandEnd = b;
   }
 
   /** Adds source rows [j0, j1), row j0 at address `rows` in the kernels' memory, rows contiguous. */
@@ -161,20 +260,55 @@ export class ColumnSession {
     }
   }
 
-  /** Filters the pending column totals of output row `row` into the accumulator's sums (and resets them). */
+  /** Filters the pending column totals of output row `row` into the target's sums (and resets them). */
   private flush(row: number): void {
-    const { k } = this.kernels;
-    const { srcWidth, height, width, shares, sums, squares } = this.target;
+    const { squares, width } = this.target;
     const a = this.at;
     const outLen = width * 3;
-    const base = row * outLen;
-    k.flushColumns(a.plain, a.weighted, height, a.colA, a.colWA, a.closes, shares.full, srcWidth, a.out, outLen);
     const f64 = this.kernels.f64;
-    for (let i = 0, o = a.out >> 3; i < outLen; i++) sums[base + i] += f64[o + i];
-    if (squares) {
-      k.flushColumns(a.plainSq, a.weightedSq, height, a.colA, a.colWA, a.closes, shares.full, srcWidth, a.outSq, outLen);
-      for (let i = 0, o = a.outSq >> 3; i < outLen; i++) squares[base + i] += f64[o + i];
+    const at = this.destination(row);
+    this.filter(a.plain, a.weighted, a.out);
+    if (at.add) {
+      for (let i = 0, o = a.out >> 3, base = at.row * outLen; i < outLen; i++) at.sums[base + i] += f64[o + i];
+    } else {
+      at.sums.set(f64.subarray(a.out >> 3, (a.out >> 3) + outLen), at.row * outLen);
     }
+    if (squares && at.squares) {
+      this.filter(a.plainSq, a.weightedSq, a.outSq);
+      if (at.add) {
+        for (let i = 0, o = a.outSq >> 3, base = at.row * outLen; i < outLen; i++) at.squares[base + i] += f64[o + i];
+      } else {
+        at.squares.set(f64.subarray(a.outSq >> 3, (a.outSq >> 3) + outLen), at.row * outLen);
+      }
+    }
+  }
+
+  /** One output row's filter (flushSpans where it fits, else flushColumns) into `out`. */
+  private filter(plain: number, weighted: number, out: number): void {
+    const { k } = this.kernels;
+    const { srcWidth, height, width, shares } = this.target;
+    const a = this.at;
+    if (this.fast) k.flushSpans(plain, weighted, height, a.spans, width, shares.full, srcWidth, out);
+    else k.flushColumns(plain, weighted, height, a.colA, a.colWA, a.closes, shares.full, srcWidth, out, width * 3);
+  }
+
+  /**
+   * Where output row `row` goes: added into the sums (no BandSplit), written there (it
+   * lies wholly in the current band), or written into the slot of the band boundary
+   * that cuts it.
+   */
+  private destination(row: number): { sums: Float64Array; squares: Float64Array | null; row: number; add: boolean } {
+    const { split, sums, squares, srcHeight, height } = this.target;
+    if (!split) return { sums, squares, row, add: true };
+    const [first, last] = sourceRowsOf(row, srcHeight, height);
+    const cutAbove = first < this.bandStart, cutBelow = last >= this.bandEnd;
+    if (!cutAbove && !cutBelow) return { sums, squares, row, add: false };
+    if (cutAbove && cutBelow) throw new RangeError(`ColumnSession: output row ${row} spans the whole band [${this.bandStart}, ${this.bandEnd}) (bands too short)`);
+    const boundary = cutAbove ? this.bandStart : this.bandEnd;
+    const k = (boundary - split.first) / split.rows;
+    if (!Number.isInteger(k) || k < 1) throw new RangeError(`ColumnSession: row ${boundary} is not a band boundary`);
+    // The band below a boundary holds the row's lower part (slot 2k + 1), the band above it the upper part (2k).
+    return { sums: split.sums, squares: split.squares, row: 2 * k + (cutAbove ? 1 : 0), add: false };
   }
 }
 
@@ -193,6 +327,7 @@ export function addRowsStaged(target: ColumnTarget, src: Uint8Array, ranges: Ite
   const k = scratch.commit();
   session.open(k);
   for (const [y0, y1] of ranges) {
+    session.range(y0, y1);
     for (let j = y0; j < y1; j += rows) {
       const j1 = Math.min(y1, j + rows);
       k.u8.set(src.subarray(j * rowLength, j1 * rowLength), band);

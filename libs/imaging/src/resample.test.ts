@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FloatRgbImage, RgbImage } from './image.js';
+import { bandSplitRows, mergeBandSplits, spansFit } from './resample-columns.js';
 import { AreaAccumulator, WORKING_LONG_SIDE, downsampleArea, resampleLabelsNearest, resizeRgb, toWorkingSize, workingSizeOf } from './resample.js';
 
 /** Deterministic pseudo-random 8-bit image. */
@@ -203,6 +204,45 @@ describe('AreaAccumulator, 8-bit path', () => {
       expect(Array.from(strips.sums)).toEqual(Array.from(generic.sums));
       expect(Array.from(strips.squares as Float64Array)).toEqual(Array.from(generic.squares as Float64Array));
     }
+  });
+
+  it('filters by output column (flushSpans) and column by column (flushColumns) to the same sums', () => {
+    expect(spansFit(37, 29, 5, 4)).toBe(true);
+    expect(spansFit(400, 200, 2, 100)).toBe(false);
+    for (const [w, h, tw, th] of [[400, 200, 2, 100], [37, 29, 5, 4]] as const) {
+      const image = noise(w, h, w + 3 * h);
+      const generic = new AreaAccumulator(w, h, tw, th, true).addRows(Float32Array.from(image.data), 0, h);
+      const columns = new AreaAccumulator(w, h, tw, th, true).addRows(image.data, 0, h);
+      expect(Array.from(columns.sums)).toEqual(Array.from(generic.sums));
+      expect(Array.from(columns.squares as Float64Array)).toEqual(Array.from(generic.squares as Float64Array));
+    }
+  });
+
+  it('writes bands that threads share into one set of sums, the rows a boundary cuts completed by mergeBandSplits', () => {
+    // Bands of 7 rows (3 to 5 source rows per output row: boundaries cut some rows, fall
+    // on straddling rows, or between rows), claimed alternately by two accumulators.
+    for (const [w, h, tw, th] of [[37, 29, 5, 8], [50, 61, 33, 13], [9, 100, 2, 31], [23, 40, 23, 40]] as const) {
+      const image = noise(w, h, w * 5 + h);
+      const whole = new AreaAccumulator(w, h, tw, th, true).addRows(image.data, 0, h);
+      const rows = 7;
+      // NaN where nothing was written: every value must be written once, never added to.
+      const sums = new Float64Array(tw * th * 3).fill(NaN), squares = new Float64Array(tw * th * 3).fill(NaN);
+      const slots = bandSplitRows(0, h, rows) * tw * 3;
+      const split = { first: 0, rows, sums: new Float64Array(slots).fill(NaN), squares: new Float64Array(slots).fill(NaN) };
+      const bands = (k: number): Array<[number, number]> => Array.from({ length: Math.ceil(h / rows) }, (_, b) => [rows * b, Math.min(h, rows * b + rows)] as [number, number]).filter((_, b) => b % 2 === k);
+      for (const k of [0, 1]) new AreaAccumulator(w, h, tw, th, true, { sums, squares, split }).addRanges(image.data, bands(k));
+      mergeBandSplits(split, h, h, tw, th, sums, squares);
+      expect(Array.from(sums)).toEqual(Array.from(whole.sums));
+      expect(Array.from(squares)).toEqual(Array.from(whole.squares as Float64Array));
+    }
+  });
+
+  it('rejects bands shorter than an output row, and shared bands of a non-8-bit source', () => {
+    const image = noise(20, 40, 1);
+    const split = { first: 0, rows: 2, sums: new Float64Array(bandSplitRows(0, 40, 2) * 6), squares: null };
+    const acc = new AreaAccumulator(20, 40, 2, 4, false, { sums: new Float64Array(24), squares: null, split });
+    expect(() => acc.addRanges(image.data, [[0, 2], [2, 4], [4, 6], [6, 8], [8, 10], [10, 12], [12, 14]])).toThrow(/bands too short/);
+    expect(() => new AreaAccumulator(20, 40, 2, 4, false, { sums: new Float64Array(24), squares: null, split }).addRows(Float32Array.from(image.data), 0, 40)).toThrow(/8-bit/);
   });
 
   it('gives the same sums from interleaved bands of rows (two threads claiming bands), 8-bit and generic', () => {

@@ -8,7 +8,7 @@
  */
 import type { FloatRgbImage, RgbImage, Segmentation } from './image.js';
 import { assertShape } from './image.js';
-import { MAX_8BIT_HEIGHT, addRowsStaged, columnState, type ColumnShares, type ColumnState, type ColumnTarget } from './resample-columns.js';
+import { MAX_8BIT_HEIGHT, addRowsStaged, columnSpans, columnState, type BandSplit, type ColumnShares, type ColumnState, type ColumnTarget } from './resample-columns.js';
 
 /**
  * The working size of every attribute score: the image is resampled so that its long
@@ -61,13 +61,21 @@ export class AreaAccumulator {
   private readonly hrow2: Float64Array | null;
   /** Column accumulators of the 8-bit path (resample-columns.ts), allocated on first use. */
   private columns: ColumnState | null = null;
+  private spans: Int32Array | null = null;
+  private readonly split: BandSplit | null;
 
+  /**
+   * With `into`, the sums go to the given arrays (width × height × 3 each) instead of new
+   * zeroed ones — with a BandSplit, shared with the threads that add the other bands of
+   * the image (8-bit sources only, see {@link bandedSums}).
+   */
   constructor(
     readonly srcWidth: number,
     readonly srcHeight: number,
     readonly width: number,
     readonly height: number,
     withSquares = false,
+    into?: { readonly sums: Float64Array; readonly squares: Float64Array | null; readonly split?: BandSplit },
   ) {
     assertPositiveInt(srcWidth, 'AreaAccumulator: source width');
     assertPositiveInt(srcHeight, 'AreaAccumulator: source height');
@@ -76,8 +84,12 @@ export class AreaAccumulator {
     if (width > srcWidth || height > srcHeight) {
       throw new RangeError(`downsampleArea: target ${width}×${height} exceeds source ${srcWidth}×${srcHeight} (no upscaling)`);
     }
-    this.sums = new Float64Array(width * height * 3);
-    this.squares = withSquares ? new Float64Array(width * height * 3) : null;
+    this.sums = into?.sums ?? new Float64Array(width * height * 3);
+    this.squares = withSquares ? (into ? into.squares : new Float64Array(width * height * 3)) : null;
+    this.split = into?.split ?? null;
+    if (this.sums.length !== width * height * 3 || (withSquares && this.squares?.length !== width * height * 3)) {
+      throw new RangeError('AreaAccumulator: the given sums must hold width × height × 3 values');
+    }
     // Horizontally, source column i spans [i·width, (i+1)·width) and output column x spans
     // [x·srcW, (x+1)·srcW). Because srcW ≥ width, a source column overlaps at most two
     // output columns: colA[i] with weight colWA[i], and colA[i]+1 with width − colWA[i].
@@ -96,9 +108,8 @@ export class AreaAccumulator {
 
   /** Adds source rows [y0, y1) of `src` (interleaved RGB, the full source image's buffer). */
   addRows(src: ArrayLike<number>, y0: number, y1: number): this {
-    // The columns-first path keeps per-column Int32 sums of the rows of one output row;
-    // they stay below 2³¹ within these bounds (see MAX_8BIT_HEIGHT).
-    if (src instanceof Uint8Array && this.srcHeight / this.height < 33000 && this.height <= MAX_8BIT_HEIGHT) return this.addRows8(src, y0, y1);
+    if (this.columnsPath(src)) return this.addRows8(src, y0, y1);
+    if (this.split) throw new RangeError('AreaAccumulator: bands shared between threads need an 8-bit source (see bandedSums)');
     const { srcWidth: srcW, srcHeight: srcH, width, height, colA, colWA, closes, hrow, hrow2, sums, squares } = this;
     const rowLen = width * 3;
     const full = width; // a source column entirely inside one output column has weight `width`
@@ -182,7 +193,7 @@ export class AreaAccumulator {
    * others claim the rest (the sums are exact integers, so any split gives the same).
    */
   addRanges(src: ArrayLike<number>, ranges: Iterable<readonly [number, number]>): this {
-    if (src instanceof Uint8Array && this.srcHeight / this.height < 33000 && this.height <= MAX_8BIT_HEIGHT) {
+    if (this.columnsPath(src)) {
       addRowsStaged(this.columnTarget(), src, ranges);
       return this;
     }
@@ -190,11 +201,20 @@ export class AreaAccumulator {
     return this;
   }
 
+  /**
+   * Whether `src` takes the columns-first 8-bit path, whose per-column Int32 sums of the
+   * rows of one output row stay below 2³¹ within these bounds (see MAX_8BIT_HEIGHT).
+   */
+  columnsPath(src: ArrayLike<number>): src is Uint8Array {
+    return src instanceof Uint8Array && columnsPathFits(this.srcHeight, this.height);
+  }
+
   /** The accumulator as a ColumnSession adds into it (8-bit sources). */
   columnTarget(): ColumnTarget {
     const state = (this.columns ??= columnState(this.srcWidth * 3, this.squares !== null));
-    const shares: ColumnShares = { colA: this.colA, colWA: this.colWA, closes: this.closes, full: this.width };
-    return { srcWidth: this.srcWidth, srcHeight: this.srcHeight, width: this.width, height: this.height, shares, state, sums: this.sums, squares: this.squares };
+    const spans = (this.spans ??= columnSpans(this.colA, this.colWA, this.width, this.width));
+    const shares: ColumnShares = { colA: this.colA, colWA: this.colWA, closes: this.closes, full: this.width, spans };
+    return { srcWidth: this.srcWidth, srcHeight: this.srcHeight, width: this.width, height: this.height, shares, state, sums: this.sums, squares: this.squares, split: this.split };
   }
 
   /**
@@ -215,6 +235,16 @@ export class AreaAccumulator {
   finish(valueScale = 1): { image: FloatRgbImage; spread: Float32Array | null } {
     return finishAreaSums(this.sums, this.squares, this.srcWidth * this.srcHeight, this.width, this.height, valueScale);
   }
+}
+
+/**
+ * Whether 8-bit sources area-averaged from srcHeight to height rows take the
+ * columns-first path (AreaAccumulator.addRows), whose per-column Int32 sums of the rows
+ * of one output row stay below 2³¹ within these bounds (see MAX_8BIT_HEIGHT) — and so
+ * can share their output sums between threads (BandSplit).
+ */
+export function columnsPathFits(srcHeight: number, height: number): boolean {
+  return srcHeight / height < 33000 && height <= MAX_8BIT_HEIGHT;
 }
 
 /**

@@ -8,7 +8,19 @@ export interface SharedImage {
   readonly buffer: SharedArrayBuffer;
 }
 
-/** Area-average rows [y0, y1) of `src` to width × height (with `claim`: the bands it claims, see ApplyTask). */
+/**
+ * Area sums every thread of a pass writes into (8-bit images): the output's, and the
+ * slots of the rows the bands' boundaries cut (see BandSplit in @pertouch/imaging; the
+ * bands are the task's claims, from y0). Nothing is then sent back or added up.
+ */
+export interface SharedSums {
+  readonly sums: SharedArrayBuffer;
+  readonly squares: SharedArrayBuffer | null;
+  readonly splitSums: SharedArrayBuffer;
+  readonly splitSquares: SharedArrayBuffer | null;
+}
+
+/** Area-average rows [y0, y1) of `src` to width × height (with `claim`: the bands it claims, see ApplyTask; with `into`, into shared sums). */
 export interface DownsampleTask {
   readonly kind: 'downsample';
   readonly src: SharedImage;
@@ -18,6 +30,7 @@ export interface DownsampleTask {
   readonly y0: number;
   readonly y1: number;
   readonly claim?: { readonly counter: SharedArrayBuffer; readonly rows: number };
+  readonly into?: SharedSums;
 }
 
 /**
@@ -35,6 +48,8 @@ export interface ApplyTask {
   readonly y0: number;
   readonly y1: number;
   readonly claim?: { readonly counter: SharedArrayBuffer; readonly rows: number };
+  /** With `measure` and `claim`: the measurement's shared sums (see SharedSums). */
+  readonly into?: SharedSums;
 }
 
 /** Solve some regions of a planning round (solveRegion), at the working size. */
@@ -53,7 +68,7 @@ export interface LutTask {
 
 export type Task = DownsampleTask | ApplyTask | SolveTask | LutTask;
 
-/** Area sums of a strip (see AreaAccumulator), a planning round's solves or LUTs, transferred back to the caller. */
+/** Area sums of a strip (see AreaAccumulator; null when written into SharedSums), a planning round's solves or LUTs, transferred back to the caller. */
 export interface TaskResult {
   readonly sums: Float64Array | null;
   readonly squares: Float64Array | null;

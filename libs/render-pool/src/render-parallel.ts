@@ -1,5 +1,8 @@
 import {
+  bandSplitRows,
+  columnsPathFits,
   finishAreaSums,
+  mergeBandSplits,
   planSteps,
   prepareWorking,
   recordAchieved,
@@ -17,7 +20,7 @@ import {
   type Segmentation,
 } from '@pertouch/imaging';
 import type { RenderPool } from './pool.js';
-import type { SharedImage, TaskResult } from './protocol.js';
+import type { SharedImage, SharedSums, TaskResult } from './protocol.js';
 import { viewOf } from './run-task.js';
 
 /**
@@ -155,6 +158,31 @@ function finishStrips(results: readonly TaskResult[], srcWidth: number, srcHeigh
 }
 
 /**
+ * Shared area sums for a pass over `src` to width × height in bands of `rows` (see
+ * SharedSums): one set of output sums that every thread writes its whole output rows
+ * into, and the slots of the rows the band boundaries cut.
+ */
+function sharedSums(src: SharedImage, width: number, height: number, rows: number, squares: boolean): SharedSums {
+  const length = 8 * width * height * 3;
+  const slots = 8 * bandSplitRows(0, src.height, rows) * width * 3;
+  return {
+    sums: new SharedArrayBuffer(length),
+    squares: squares ? new SharedArrayBuffer(length) : null,
+    splitSums: new SharedArrayBuffer(slots),
+    splitSquares: squares ? new SharedArrayBuffer(slots) : null,
+  };
+}
+
+/** A pass's shared sums completed (the cut rows' parts added) and finished (see finishAreaSums). */
+function finishShared(into: SharedSums, rows: number, src: SharedImage, width: number, height: number, scale: number, allocate?: (length: number) => Float32Array) {
+  const f64 = (b: SharedArrayBuffer | null) => (b ? new Float64Array(b) : null);
+  const sums = new Float64Array(into.sums), squares = f64(into.squares);
+  const split = { first: 0, rows, sums: new Float64Array(into.splitSums), squares: f64(into.splitSquares) };
+  mergeBandSplits(split, src.height, src.height, width, height, sums, squares);
+  return finishAreaSums(sums, squares, src.width * src.height, width, height, scale, allocate);
+}
+
+/**
  * The embedded renderer's `render`, with its full-resolution passes — area downsampling
  * of the input, and the plan's application with the output area-averaged as it is
  * written (for the report's measurement) — split into bands of rows across the pool's
@@ -173,12 +201,21 @@ export async function renderParallel(
   // been measured, and a second full-size buffer is the largest cost at 100 MP.
   const inPlace = src.buffer !== image.data.buffer;
   const size = workingSizeOf(image.width, image.height);
+  // 8-bit images: the threads write their area sums into one shared set (an output row
+  // cut by a band boundary in two slots), so there is nothing to send back and add up;
+  // a band then spans more than an output row's source rows (see BandSplit).
+  const banded = src.depth === 8 && columnsPathFits(image.height, size.height);
+  const claimRows = banded ? Math.max(CLAIM_ROWS, 2 * Math.ceil(image.height / size.height) + 2) : CLAIM_ROWS;
+  const claim = () => ({ counter: new SharedArrayBuffer(4), rows: claimRows });
   // Each thread claims bands of rows until none are left (see the application below).
-  const downsample = { kind: 'downsample' as const, src, width: size.width, height: size.height, squares: true, y0: 0, y1: image.height, claim: { counter: new SharedArrayBuffer(4), rows: CLAIM_ROWS } };
+  const downInto = banded ? sharedSums(src, size.width, size.height, claimRows, true) : undefined;
+  const downsample = { kind: 'downsample' as const, src, width: size.width, height: size.height, squares: true, y0: 0, y1: image.height, claim: claim(), into: downInto };
   const down = await pool.run(Array.from({ length: pool.threads }, () => downsample));
   const scale = valueScaleOf(viewOf(src).data);
   // The working image and spread go to every solve task: born in shared memory, they are posted without a copy (see shareSource).
-  const { image: work, spread } = finishStrips(down, image.width, image.height, size.width, size.height, scale, sharedFloats);
+  const { image: work, spread } = downInto
+    ? finishShared(downInto, claimRows, src, size.width, size.height, scale, sharedFloats)
+    : finishStrips(down, image.width, image.height, size.width, size.height, scale, sharedFloats);
   const prepared = prepareWorking(image, work, spread, segmentation, table);
   const dst: SharedImage = inPlace ? src : { ...src, buffer: pool.shareBuffer(src.buffer.byteLength) };
   // Rows cost unevenly (boundaries, colours the caches miss: on the sunset the lower half
@@ -188,8 +225,9 @@ export async function renderParallel(
   // The application starts as soon as the plan is final: planning's last simulation
   // (which only completes the report) runs on this thread meanwhile.
   let applying: Promise<TaskResult[]> | null = null;
+  const measureInto = banded ? sharedSums(src, size.width, size.height, claimRows, false) : undefined;
   const startApply = (plan: RenderPlan): Promise<TaskResult[]> => {
-    const apply = { kind: 'apply' as const, plan: sharePlan(plan), src, dst, measure: size, y0: 0, y1: image.height, claim: { counter: new SharedArrayBuffer(4), rows: CLAIM_ROWS } };
+    const apply = { kind: 'apply' as const, plan: sharePlan(plan), src, dst, measure: size, y0: 0, y1: image.height, claim: claim(), into: measureInto };
     const run = pool.run(Array.from({ length: pool.threads }, () => apply));
     // Awaited below; if planning throws first, the rejection must not go unhandled.
     run.catch(() => undefined);
@@ -197,7 +235,7 @@ export async function renderParallel(
   };
   const { plan, report } = await planParallel(pool, prepared, map, table, (early) => (applying = startApply(early)));
   const applied = await (applying ?? startApply(plan));
-  const rendered = finishStrips(applied, image.width, image.height, size.width, size.height, scale).image;
+  const rendered = (measureInto ? finishShared(measureInto, claimRows, src, size.width, size.height, scale) : finishStrips(applied, image.width, image.height, size.width, size.height, scale)).image;
   recordAchieved(rendered, prepared, table, report);
   // The next image of this size gets a buffer mapped while this one is encoded (see shareBuffer).
   pool.prepareSpare(dst.buffer.byteLength);

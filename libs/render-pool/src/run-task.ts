@@ -1,5 +1,5 @@
 import { AreaAccumulator, applyPlanRanges, regionLut, solveRegion, type RegionSolveResponse, type RgbImage } from '@pertouch/imaging';
-import type { SharedImage, Task, TaskResult } from './protocol.js';
+import type { SharedImage, SharedSums, Task, TaskResult } from './protocol.js';
 
 type RegionProxy = RegionSolveResponse['proxy'];
 
@@ -30,6 +30,16 @@ function outputRows(y0: number, y1: number, srcHeight: number, height: number): 
   return [Math.floor((y0 * height) / srcHeight), Math.min(height, Math.ceil((y1 * height) / srcHeight))];
 }
 
+/** An accumulator over a pass's area sums: the task's own, or with `into` the pass's shared sums (its bands: the claims from y0). */
+function accumulator(srcWidth: number, srcHeight: number, size: { width: number; height: number }, squares: boolean, task: { y0: number; claim?: { rows: number }; into?: SharedSums }): AreaAccumulator {
+  const into = task.into;
+  if (!into) return new AreaAccumulator(srcWidth, srcHeight, size.width, size.height, squares);
+  if (!task.claim) throw new RangeError('shared area sums need bands claimed from y0');
+  const f64 = (b: SharedArrayBuffer | null) => (b ? new Float64Array(b) : null);
+  const split = { first: task.y0, rows: task.claim.rows, sums: new Float64Array(into.splitSums), squares: f64(into.splitSquares) };
+  return new AreaAccumulator(srcWidth, srcHeight, size.width, size.height, squares, { sums: new Float64Array(into.sums), squares: f64(into.squares), split });
+}
+
 /** Runs one task (a strip, or a batch of region solves); the same code runs on a worker thread or inline. */
 export function runTask(task: Task): TaskResult {
   if (task.kind === 'solve') {
@@ -42,18 +52,19 @@ export function runTask(task: Task): TaskResult {
     const src = viewOf(task.src);
     const span = { first: task.y1, end: task.y0 };
     const ranges = task.claim ? claimed(task.claim, task.y1, span) : [[(span.first = task.y0), (span.end = task.y1)] as [number, number]];
-    const acc = new AreaAccumulator(src.width, src.height, task.width, task.height, task.squares).addRanges(src.data, ranges);
+    const acc = accumulator(src.width, src.height, task, task.squares, task).addRanges(src.data, ranges);
+    if (task.into) return { sums: null, squares: null, rows: null, solves: null, luts: null };
     const rows = span.first < span.end ? outputRows(span.first, span.end, src.height, task.height) : ([0, 0] as [number, number]);
     return { sums: acc.sums, squares: acc.squares, rows, solves: null, luts: null };
   }
   const src = viewOf(task.src);
   const dst = viewOf(task.dst);
   // The output is measured as it is rendered (see applyPlanRows).
-  const acc = task.measure ? new AreaAccumulator(dst.width, dst.height, task.measure.width, task.measure.height) : null;
+  const acc = task.measure ? accumulator(dst.width, dst.height, task.measure, false, task) : null;
   const span = { first: task.y1, end: task.y0 };
   applyPlanRanges(task.plan, src, dst, task.claim ? claimed(task.claim, task.y1, span) : [[(span.first = task.y0), (span.end = task.y1)]], acc);
   const rows = task.measure ? (span.first < span.end ? outputRows(span.first, span.end, dst.height, task.measure.height) : ([0, 0] as [number, number])) : null;
-  return { sums: acc ? acc.sums : null, squares: null, rows, solves: null, luts: null };
+  return { sums: acc && !task.into ? acc.sums : null, squares: null, rows, solves: null, luts: null };
 }
 
 /** Bands of rows claimed from the shared counter until it passes y1; `span` records the first and last row claimed. */

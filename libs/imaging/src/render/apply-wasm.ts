@@ -180,6 +180,7 @@ export function applyRows8(plan: RenderPlan, s: Uint8Array, d: Uint8Array, W: nu
   const nR = plan.regions.length;
   const gx = plan.gridWidth <= 1 ? 0 : at.gx;
   for (const [y0, y1] of ranges) {
+    session?.range(y0, y1);
     for (let j = y0; j < y1; j += rows) {
       const j1 = Math.min(y1, j + rows);
       k.u8.set(s.subarray(j * rowLength, j1 * rowLength), at.band);
@@ -189,8 +190,6 @@ export function applyRows8(plan: RenderPlan, s: Uint8Array, d: Uint8Array, W: nu
         rowRecords(k, plan, at, gy);
         k.k.applyRow(at.band + (y - j) * rowLength, at.modes + cellRow, at.reach + 4 * cellRow, at.starts, cellsW, at.recs, nR, at.lat, at.sR, at.sG, gx, at.regs, at.coef);
       }
-      // Rows of a range that skips ahead are still added in order: the session closes
-      // the output row it held (its sums are additive) and opens the new one.
       session?.add(at.band, j, j1);
       d.set(k.u8.subarray(at.band, at.band + (j1 - j) * rowLength), j * rowLength);
     }

@@ -603,6 +603,43 @@ export function simCells(src: usize, n: i32, size: i32, v0: usize, v1: usize, v2
   }
 }
 
+/**
+ * The LUT nodes a region's simulation reads (simulate.ts nodesRead): for each of its
+ * `count` pixels (indices at `at`, i32) whose high or low sigma point has a non-zero
+ * weight (`wHi`, `wLo`, f32), the four vertices of that point's tetrahedron (vertex
+ * addresses at hv0..hv2 / lv0..lv2, i32 per pixel; the fourth at v0 + far) — marked in
+ * `read` (u8 per node, `total` nodes) and listed in ascending order at `nodes` as
+ * offsets into an RGB LUT (i32, 3 × node). Returns how many.
+ */
+export function markNodes(at: usize, wHi: usize, wLo: usize, count: i32, hv0: usize, hv1: usize, hv2: usize, lv0: usize, lv1: usize, lv2: usize, far: i32, read: usize, total: i32, nodes: usize): i32 {
+  memory.fill(read, 0, <usize>total);
+  for (let k = 0; k < count; k++) {
+    const q = <usize>k << 2;
+    const i = <usize>load<i32>(at + q) << 2;
+    if (load<f32>(wHi + q) != 0) {
+      const a = load<i32>(hv0 + i);
+      store<u8>(read + <usize>(a >> 4), 1);
+      store<u8>(read + <usize>(load<i32>(hv1 + i) >> 4), 1);
+      store<u8>(read + <usize>(load<i32>(hv2 + i) >> 4), 1);
+      store<u8>(read + <usize>((a + far) >> 4), 1);
+    }
+    if (load<f32>(wLo + q) != 0) {
+      const a = load<i32>(lv0 + i);
+      store<u8>(read + <usize>(a >> 4), 1);
+      store<u8>(read + <usize>(load<i32>(lv1 + i) >> 4), 1);
+      store<u8>(read + <usize>(load<i32>(lv2 + i) >> 4), 1);
+      store<u8>(read + <usize>((a + far) >> 4), 1);
+    }
+  }
+  let n = 0;
+  for (let j = 0; j < total; j++) {
+    if (!load<u8>(read + <usize>j)) continue;
+    store<i32>(nodes + (<usize>n << 2), 3 * j);
+    n++;
+  }
+  return n;
+}
+
 // ---- Region statistics (scores/score-regions.ts) ---------------------------------------
 
 /**

@@ -205,7 +205,8 @@ export function* planSteps(prepared: PreparedImage, map: ParameterMap, table: Ca
       lutsStarted = true;
       yield { kind: 'plan', plan: yield* finishPlan() };
     }
-    const simulated = simulator.measure(states.map((s) => s.operator as RegionOperator), LUT_SIZE, table);
+    // After the last round the plan's LUTs exist: the simulation reads them instead of sampling its nodes again.
+    const simulated = simulator.measure(states.map((s) => s.operator as RegionOperator), LUT_SIZE, table, (finished as RenderPlan | null)?.regions.map((r) => r.lut));
     let again = false;
     for (const s of states) {
       const got = simulated.get(s.region.id);

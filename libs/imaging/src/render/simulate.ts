@@ -113,16 +113,17 @@ export class WorkingSimulator {
         m++;
       }
     }
-    // Views, not copies: they are copied into the kernels' memory once and read by nodesRead.
+    // Views, not copies: they are copied into the kernels' memory once (and read there by markNodes).
     return { at: at.subarray(0, m), hi: wHi.subarray(0, m), lo: wLo.subarray(0, m) };
   }
 
   /**
    * Renders with each region's transform as the full-resolution pass will apply it — a
    * `lutSize`³ LUT (buildLut), of which only the nodes this image's points read are
-   * sampled — and measures every region. The blending runs on the kernels (simBlend).
+   * sampled (or, given `luts`, the regions' full LUTs are read) — and measures every
+   * region. The blending runs on the kernels (simBlend).
    */
-  measure(operators: readonly RegionOperator[], lutSize: number, table: CalibrationTable): Map<number, AttributeRecord> {
+  measure(operators: readonly RegionOperator[], lutSize: number, table: CalibrationTable, luts?: readonly Float32Array[]): Map<number, AttributeRecord> {
     const { work, labels } = this.prepared;
     const W = work.width;
     const cells = this.latticeCells(lutSize);
@@ -132,8 +133,10 @@ export class WorkingSimulator {
     k.u8.copyWithin(mem.outLo, mem.lo, mem.lo + 16 * pixels);
     const far = cells.far;
     for (let r = 0; r < this.weights.length; r++) {
-      const lut = cells.luts[r], nodes = cells.nodes[r];
-      fillLutNodes(lut, operators[r], lutSize, nodes);
+      const nodes = cells.nodes[r];
+      // The regions' full LUTs when the caller has them (the plan's final ones: the same numbers), else the nodes sampled.
+      let lut = luts?.[r];
+      if (!lut) fillLutNodes((lut = cells.luts[r]), operators[r], lutSize, nodes);
       // The sampled nodes into the kernels' LUT, f32 × 4 on 0..255.
       const base = cells.lutAt[r] >> 2;
       for (let i = 0; i < nodes.length; i++) {
@@ -182,12 +185,17 @@ export class WorkingSimulator {
     const cellMemory = (): CellMemory => ({ v0: this.scratch.take(4 * pixels), v1: this.scratch.take(4 * pixels), v2: this.scratch.take(4 * pixels), w: this.scratch.take(16 * pixels) });
     const mem = { hi: cellMemory(), lo: cellMemory() };
     const lutAt = this.weights.map(() => this.scratch.take(16 * lutSize * lutSize * lutSize));
+    const total = lutSize * lutSize * lutSize;
+    // The nodes each region reads: marked and listed by the kernels (markNodes).
+    const marks = { read: this.scratch.take(total), nodes: this.scratch.take(4 * total) };
     const k = this.scratch.commit();
     for (const [src, at] of [[this.mem.hi, mem.hi], [this.mem.lo, mem.lo]] as const) k.k.simCells(src, pixels, lutSize, at.v0, at.v1, at.v2, at.w);
     const far = 16 * (lutSize * lutSize + lutSize + 1);
-    const view = (at: CellMemory): PointCells => ({ far, v0: k.i32.subarray(at.v0 >> 2, (at.v0 >> 2) + pixels), v1: k.i32.subarray(at.v1 >> 2, (at.v1 >> 2) + pixels), v2: k.i32.subarray(at.v2 >> 2, (at.v2 >> 2) + pixels) });
-    const hi = view(mem.hi), lo = view(mem.lo);
-    const nodes = this.weights.map((wk) => nodesRead(wk, hi, lo, lutSize));
+    const nodes = this.weights.map((wk, r) => {
+      const { hi, lo } = mem;
+      const n = k.k.markNodes(this.mem.at[r], this.mem.wHi[r], this.mem.wLo[r], wk.at.length, hi.v0, hi.v1, hi.v2, lo.v0, lo.v1, lo.v2, far, marks.read, total, marks.nodes);
+      return k.i32.slice(marks.nodes >> 2, (marks.nodes >> 2) + n);
+    });
     const luts = this.weights.map(() => new Float32Array(lutSize * lutSize * lutSize * 3));
     this.cells = { lutSize, far, nodes, luts, mem, lutAt };
     return this.cells;
@@ -205,36 +213,4 @@ interface SimulationLattice {
   /** The points' cells in the kernels' memory, and per region the address of its LUT there. */
   readonly mem: { readonly hi: CellMemory; readonly lo: CellMemory };
   readonly lutAt: number[];
-}
-
-/** The LUT nodes (offsets into an RGB LUT) that the blending (simBlend) reads for a region's points of non-zero weight. */
-function nodesRead(wk: RegionWeights, hi: PointCells, lo: PointCells, size: number): Int32Array {
-  const read = new Uint8Array(size * size * size);
-  // Cells hold byte addresses of f32 × 4 nodes: node = address / 16.
-  const mark = (cells: PointCells, i: number): void => {
-    const a = cells.v0[i];
-    read[a >> 4] = read[cells.v1[i] >> 4] = read[cells.v2[i] >> 4] = read[(a + cells.far) >> 4] = 1;
-  };
-  for (let k = 0; k < wk.at.length; k++) {
-    const i = wk.at[k];
-    if (wk.hi[k] !== 0) mark(hi, i);
-    if (wk.lo[k] !== 0) mark(lo, i);
-  }
-  let n = 0;
-  for (let j = 0; j < read.length; j++) n += read[j];
-  const nodes = new Int32Array(n);
-  for (let j = 0, m = 0; j < read.length; j++) if (read[j]) nodes[m++] = 3 * j;
-  return nodes;
-}
-
-/**
- * A sigma image's lattice cells (simCells in the kernels): per pixel the byte offsets of
- * its cell's first vertex and the next two vertices of its tetrahedron in an f32 × 4
- * LUT (the fourth is first + far) — views on the kernels' memory.
- */
-interface PointCells {
-  readonly far: number;
-  readonly v0: Int32Array;
-  readonly v1: Int32Array;
-  readonly v2: Int32Array;
 }

@@ -33,6 +33,7 @@ export interface KernelExports {
   simMean(hi: number, lo: number, mean: number, n: number): void;
   simSigma(work: number, spread: number, n: number, hi: number, lo: number): void;
   simCells(src: number, n: number, size: number, v0: number, v1: number, v2: number, w: number): void;
+  markNodes(at: number, wHi: number, wLo: number, count: number, hv0: number, hv1: number, hv2: number, lv0: number, lv1: number, lv2: number, far: number, read: number, total: number, nodes: number): number;
   regionSums(data: number, labels: number, width: number, rows: number, next: number, out: number): void;
   guideImage(rgb: number, n: number, guide: number): void;
   guideProducts(guide: number, n: number, part: number, src: number): void;

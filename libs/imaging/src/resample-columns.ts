@@ -11,6 +11,7 @@
  * the generic path's, in any order and any split into strips.
  */
 
+import { finishAreaRange, type AreaScale } from './area-finish.js';
 import { Scratch, kernels, type Kernels } from './wasm/kernels.js';
 
 /**
@@ -87,6 +88,13 @@ export interface BandSplit {
   readonly squares: Float64Array | null;
 }
 
+/** Where the threads of a BandSplit finish the rows they complete (see finishAreaRange): means, spreads (with squares), on the sources' value scale. */
+export interface BandFinish {
+  readonly image: Float32Array;
+  readonly spread: Float32Array | null;
+  readonly valueScale: number;
+}
+
 /** Slot rows a BandSplit needs for source rows [first, end). */
 export function bandSplitRows(first: number, end: number, rows: number): number {
   return 2 * (Math.ceil((end - first) / rows) + 1);
@@ -99,9 +107,11 @@ function sourceRowsOf(row: number, srcHeight: number, height: number): [number, 
 
 /**
  * Completes the output rows cut by band boundaries (see BandSplit): each such row's sums
- * are its two parts' sums. Call once every band of [first, end) has been added.
+ * are its two parts' sums. Call once every band of [first, end) has been added; returns
+ * the rows it completed.
  */
-export function mergeBandSplits(split: BandSplit, end: number, srcHeight: number, width: number, height: number, sums: Float64Array, squares: Float64Array | null): void {
+export function mergeBandSplits(split: BandSplit, end: number, srcHeight: number, width: number, height: number, sums: Float64Array, squares: Float64Array | null): number[] {
+  const merged: number[] = [];
   const outLen = width * 3;
   for (let k = 1, b = split.first + split.rows; b < end; k++, b += split.rows) {
     // The row that source row b adds to first is the only one b can cut (see BandSplit).
@@ -110,7 +120,9 @@ export function mergeBandSplits(split: BandSplit, end: number, srcHeight: number
     const above = 2 * k * outLen, below = above + outLen, base = row * outLen;
     for (let i = 0; i < outLen; i++) sums[base + i] = split.sums[above + i] + split.sums[below + i];
     if (squares && split.squares) for (let i = 0; i < outLen; i++) squares[base + i] = split.squares[above + i] + split.squares[below + i];
+    merged.push(row);
   }
+  return merged;
 }
 
 /** The per-column accumulators an AreaAccumulator keeps between calls (one row of samples each). */
@@ -143,6 +155,8 @@ export interface ColumnTarget {
   readonly squares: Float64Array | null;
   /** Set when other threads add other bands into the same sums (see BandSplit); else rows are added (+=) into sums. */
   readonly split: BandSplit | null;
+  /** With a split: where the rows completed in a band are finished (see BandFinish). */
+  readonly finish: { readonly image: Float32Array; readonly spread: Float32Array | null; readonly scale: AreaScale } | null;
 }
 
 /**
@@ -281,6 +295,9 @@ export class ColumnSession {
         at.squares.set(f64.subarray(a.outSq >> 3, (a.outSq >> 3) + outLen), at.row * outLen);
       }
     }
+    // A row completed in this band (written into the sums themselves): finished here too.
+    const finish = this.target.finish;
+    if (finish && at.sums === this.target.sums) finishAreaRange(at.sums, squares, finish.scale, finish.image, finish.spread, at.row * outLen, (at.row + 1) * outLen);
   }
 
   /** One output row's filter (flushSpans where it fits, else flushColumns) into `out`. */

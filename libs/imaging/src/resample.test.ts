@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FloatRgbImage, RgbImage } from './image.js';
+import { areaScale, finishAreaRange } from './area-finish.js';
 import { bandSplitRows, mergeBandSplits, spansFit } from './resample-columns.js';
 import { AreaAccumulator, WORKING_LONG_SIDE, downsampleArea, resampleLabelsNearest, resizeRgb, toWorkingSize, workingSizeOf } from './resample.js';
 
@@ -230,10 +231,15 @@ describe('AreaAccumulator, 8-bit path', () => {
       const slots = bandSplitRows(0, h, rows) * tw * 3;
       const split = { first: 0, rows, sums: new Float64Array(slots).fill(NaN), squares: new Float64Array(slots).fill(NaN) };
       const bands = (k: number): Array<[number, number]> => Array.from({ length: Math.ceil(h / rows) }, (_, b) => [rows * b, Math.min(h, rows * b + rows)] as [number, number]).filter((_, b) => b % 2 === k);
-      for (const k of [0, 1]) new AreaAccumulator(w, h, tw, th, true, { sums, squares, split }).addRanges(image.data, bands(k));
-      mergeBandSplits(split, h, h, tw, th, sums, squares);
+      // Each accumulator also finishes the rows it completes; the cut rows are finished after the merge.
+      const finish = { image: new Float32Array(tw * th * 3).fill(NaN), spread: new Float32Array(tw * th * 3).fill(NaN), valueScale: 1 };
+      for (const k of [0, 1]) new AreaAccumulator(w, h, tw, th, true, { sums, squares, split, finish }).addRanges(image.data, bands(k));
+      for (const row of mergeBandSplits(split, h, h, tw, th, sums, squares)) finishAreaRange(sums, squares, areaScale(w * h, 1), finish.image, finish.spread, row * tw * 3, (row + 1) * tw * 3);
       expect(Array.from(sums)).toEqual(Array.from(whole.sums));
       expect(Array.from(squares)).toEqual(Array.from(whole.squares as Float64Array));
+      const finished = whole.finish();
+      expect(Array.from(finish.image)).toEqual(Array.from(finished.image.data));
+      expect(Array.from(finish.spread)).toEqual(Array.from(finished.spread as Float32Array));
     }
   });
 

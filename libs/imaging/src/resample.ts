@@ -6,9 +6,10 @@
  * image to 512×512; we keep the aspect ratio instead (a squash changes the neighbour
  * differences that contrast measures differently along the two axes).
  */
+import { areaScale, finishAreaRange } from './area-finish.js';
 import type { FloatRgbImage, RgbImage, Segmentation } from './image.js';
 import { assertShape } from './image.js';
-import { MAX_8BIT_HEIGHT, addRowsStaged, columnSpans, columnState, type BandSplit, type ColumnShares, type ColumnState, type ColumnTarget } from './resample-columns.js';
+import { MAX_8BIT_HEIGHT, addRowsStaged, columnSpans, columnState, type BandFinish, type BandSplit, type ColumnShares, type ColumnState, type ColumnTarget } from './resample-columns.js';
 
 /**
  * The working size of every attribute score: the image is resampled so that its long
@@ -63,11 +64,13 @@ export class AreaAccumulator {
   private columns: ColumnState | null = null;
   private spans: Int32Array | null = null;
   private readonly split: BandSplit | null;
+  private readonly finishing: ColumnTarget['finish'];
 
   /**
    * With `into`, the sums go to the given arrays (width × height × 3 each) instead of new
    * zeroed ones — with a BandSplit, shared with the threads that add the other bands of
-   * the image (8-bit sources only, see {@link bandedSums}).
+   * the image (8-bit sources only, see BandSplit); with a BandSplit and `finish`, the
+   * rows a thread completes are also finished (means, spreads) into `finish`'s arrays.
    */
   constructor(
     readonly srcWidth: number,
@@ -75,7 +78,7 @@ export class AreaAccumulator {
     readonly width: number,
     readonly height: number,
     withSquares = false,
-    into?: { readonly sums: Float64Array; readonly squares: Float64Array | null; readonly split?: BandSplit },
+    into?: { readonly sums: Float64Array; readonly squares: Float64Array | null; readonly split?: BandSplit; readonly finish?: BandFinish },
   ) {
     assertPositiveInt(srcWidth, 'AreaAccumulator: source width');
     assertPositiveInt(srcHeight, 'AreaAccumulator: source height');
@@ -87,6 +90,7 @@ export class AreaAccumulator {
     this.sums = into?.sums ?? new Float64Array(width * height * 3);
     this.squares = withSquares ? (into ? into.squares : new Float64Array(width * height * 3)) : null;
     this.split = into?.split ?? null;
+    this.finishing = into?.finish && this.split ? { image: into.finish.image, spread: into.finish.spread, scale: areaScale(srcWidth * srcHeight, into.finish.valueScale) } : null;
     if (this.sums.length !== width * height * 3 || (withSquares && this.squares?.length !== width * height * 3)) {
       throw new RangeError('AreaAccumulator: the given sums must hold width × height × 3 values');
     }
@@ -214,7 +218,7 @@ export class AreaAccumulator {
     const state = (this.columns ??= columnState(this.srcWidth * 3, this.squares !== null));
     const spans = (this.spans ??= columnSpans(this.colA, this.colWA, this.width, this.width));
     const shares: ColumnShares = { colA: this.colA, colWA: this.colWA, closes: this.closes, full: this.width, spans };
-    return { srcWidth: this.srcWidth, srcHeight: this.srcHeight, width: this.width, height: this.height, shares, state, sums: this.sums, squares: this.squares, split: this.split };
+    return { srcWidth: this.srcWidth, srcHeight: this.srcHeight, width: this.width, height: this.height, shares, state, sums: this.sums, squares: this.squares, split: this.split, finish: this.finishing };
   }
 
   /**
@@ -262,18 +266,9 @@ export function finishAreaSums(
   valueScale = 1,
   allocate: (length: number) => Float32Array = (length) => new Float32Array(length),
 ): { image: FloatRgbImage; spread: Float32Array | null } {
-  const norm = valueScale / sourcePixels;
   const out = allocate(sums.length);
-  for (let i = 0; i < out.length; i++) out[i] = sums[i] * norm;
-  let spread: Float32Array | null = null;
-  if (squares) {
-    spread = allocate(squares.length);
-    const norm2 = (valueScale * valueScale) / sourcePixels;
-    for (let i = 0; i < spread.length; i++) {
-      const mean = out[i];
-      spread[i] = Math.sqrt(Math.max(0, squares[i] * norm2 - mean * mean));
-    }
-  }
+  const spread = squares ? allocate(squares.length) : null;
+  finishAreaRange(sums, squares, areaScale(sourcePixels, valueScale), out, spread, 0, sums.length);
   return { image: { width, height, data: out }, spread };
 }
 

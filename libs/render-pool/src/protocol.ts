@@ -11,13 +11,18 @@ export interface SharedImage {
 /**
  * Area sums every thread of a pass writes into (8-bit images): the output's, and the
  * slots of the rows the bands' boundaries cut (see BandSplit in @pertouch/imaging; the
- * bands are the task's claims, from y0). Nothing is then sent back or added up.
+ * bands are the task's claims, from y0), and the rows finished. Nothing is then sent
+ * back or added up, and only the cut rows are left to finish.
  */
 export interface SharedSums {
   readonly sums: SharedArrayBuffer;
   readonly squares: SharedArrayBuffer | null;
   readonly splitSums: SharedArrayBuffer;
   readonly splitSquares: SharedArrayBuffer | null;
+  /** The finished means (f32) and, with squares, spreads that each thread writes for the rows it completes (see BandFinish), on the source's value scale. */
+  readonly image: SharedArrayBuffer;
+  readonly spread: SharedArrayBuffer | null;
+  readonly valueScale: number;
 }
 
 /** Area-average rows [y0, y1) of `src` to width × height (with `claim`: the bands it claims, see ApplyTask; with `into`, into shared sums). */

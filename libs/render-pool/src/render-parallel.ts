@@ -1,6 +1,8 @@
 import {
+  areaScale,
   bandSplitRows,
   columnsPathFits,
+  finishAreaRange,
   finishAreaSums,
   mergeBandSplits,
   planSteps,
@@ -9,6 +11,7 @@ import {
   valueScaleOf,
   workingSizeOf,
   type CalibrationTable,
+  type FloatRgbImage,
   type ParameterMap,
   type PlannedRender,
   type PlanSource,
@@ -160,26 +163,36 @@ function finishStrips(results: readonly TaskResult[], srcWidth: number, srcHeigh
 /**
  * Shared area sums for a pass over `src` to width × height in bands of `rows` (see
  * SharedSums): one set of output sums that every thread writes its whole output rows
- * into, and the slots of the rows the band boundaries cut.
+ * into, the slots of the rows the band boundaries cut, and the finished means (and
+ * spreads, with squares).
  */
 function sharedSums(src: SharedImage, width: number, height: number, rows: number, squares: boolean): SharedSums {
-  const length = 8 * width * height * 3;
+  const length = width * height * 3;
   const slots = 8 * bandSplitRows(0, src.height, rows) * width * 3;
   return {
-    sums: new SharedArrayBuffer(length),
-    squares: squares ? new SharedArrayBuffer(length) : null,
+    sums: new SharedArrayBuffer(8 * length),
+    squares: squares ? new SharedArrayBuffer(8 * length) : null,
     splitSums: new SharedArrayBuffer(slots),
     splitSquares: squares ? new SharedArrayBuffer(slots) : null,
+    image: new SharedArrayBuffer(4 * length),
+    spread: squares ? new SharedArrayBuffer(4 * length) : null,
+    valueScale: valueScaleOf(viewOf(src).data),
   };
 }
 
-/** A pass's shared sums completed (the cut rows' parts added) and finished (see finishAreaSums). */
-function finishShared(into: SharedSums, rows: number, src: SharedImage, width: number, height: number, scale: number, allocate?: (length: number) => Float32Array) {
+/**
+ * A pass's shared sums once every band is in: the rows the band boundaries cut are
+ * completed (their parts added) and finished; the threads finished all the others.
+ */
+function finishShared(into: SharedSums, rows: number, src: SharedImage, width: number, height: number): { image: FloatRgbImage; spread: Float32Array | null } {
   const f64 = (b: SharedArrayBuffer | null) => (b ? new Float64Array(b) : null);
   const sums = new Float64Array(into.sums), squares = f64(into.squares);
+  const image = new Float32Array(into.image), spread = into.spread && new Float32Array(into.spread);
   const split = { first: 0, rows, sums: new Float64Array(into.splitSums), squares: f64(into.splitSquares) };
-  mergeBandSplits(split, src.height, src.height, width, height, sums, squares);
-  return finishAreaSums(sums, squares, src.width * src.height, width, height, scale, allocate);
+  const scale = areaScale(src.width * src.height, into.valueScale);
+  const outLen = width * 3;
+  for (const row of mergeBandSplits(split, src.height, src.height, width, height, sums, squares)) finishAreaRange(sums, squares, scale, image, spread, row * outLen, (row + 1) * outLen);
+  return { image: { width, height, data: image }, spread };
 }
 
 /**
@@ -213,9 +226,7 @@ export async function renderParallel(
   const down = await pool.run(Array.from({ length: pool.threads }, () => downsample));
   const scale = valueScaleOf(viewOf(src).data);
   // The working image and spread go to every solve task: born in shared memory, they are posted without a copy (see shareSource).
-  const { image: work, spread } = downInto
-    ? finishShared(downInto, claimRows, src, size.width, size.height, scale, sharedFloats)
-    : finishStrips(down, image.width, image.height, size.width, size.height, scale, sharedFloats);
+  const { image: work, spread } = downInto ? finishShared(downInto, claimRows, src, size.width, size.height) : finishStrips(down, image.width, image.height, size.width, size.height, scale, sharedFloats);
   const prepared = prepareWorking(image, work, spread, segmentation, table);
   const dst: SharedImage = inPlace ? src : { ...src, buffer: pool.shareBuffer(src.buffer.byteLength) };
   // Rows cost unevenly (boundaries, colours the caches miss: on the sunset the lower half
@@ -235,7 +246,7 @@ export async function renderParallel(
   };
   const { plan, report } = await planParallel(pool, prepared, map, table, (early) => (applying = startApply(early)));
   const applied = await (applying ?? startApply(plan));
-  const rendered = (measureInto ? finishShared(measureInto, claimRows, src, size.width, size.height, scale) : finishStrips(applied, image.width, image.height, size.width, size.height, scale)).image;
+  const rendered = (measureInto ? finishShared(measureInto, claimRows, src, size.width, size.height) : finishStrips(applied, image.width, image.height, size.width, size.height, scale)).image;
   recordAchieved(rendered, prepared, table, report);
   // The next image of this size gets a buffer mapped while this one is encoded (see shareBuffer).
   pool.prepareSpare(dst.buffer.byteLength);

@@ -37,7 +37,8 @@ function accumulator(srcWidth: number, srcHeight: number, size: { width: number;
   if (!task.claim) throw new RangeError('shared area sums need bands claimed from y0');
   const f64 = (b: SharedArrayBuffer | null) => (b ? new Float64Array(b) : null);
   const split = { first: task.y0, rows: task.claim.rows, sums: new Float64Array(into.splitSums), squares: f64(into.splitSquares) };
-  return new AreaAccumulator(srcWidth, srcHeight, size.width, size.height, squares, { sums: new Float64Array(into.sums), squares: f64(into.squares), split });
+  const finish = { image: new Float32Array(into.image), spread: into.spread && new Float32Array(into.spread), valueScale: into.valueScale };
+  return new AreaAccumulator(srcWidth, srcHeight, size.width, size.height, squares, { sums: new Float64Array(into.sums), squares: f64(into.squares), split, finish });
 }
 
 /** Runs one task (a strip, or a batch of region solves); the same code runs on a worker thread or inline. */

@@ -12,6 +12,12 @@
  * JavaScript they cost several times as much (no SIMD, bounds checks, doubles).
  */
 
+/**
+ * Where the callers' operands may start: above the module's static data (the math
+ * library's tables, e.g. Math.exp's), which lies at the bottom of the memory.
+ */
+export const heapBase: usize = __heap_base;
+
 // ---- Area sums (resample.ts, resample-columns.ts) -------------------------------------
 
 /**
@@ -638,6 +644,207 @@ export function markNodes(at: usize, wHi: usize, wLo: usize, count: i32, hv0: us
     n++;
   }
   return n;
+}
+
+// ---- A region's transform at LUT nodes (render/operators.ts, render/operator-kernel.ts) ---
+
+// The transform's constants (f64), laid out by operator-kernel.ts: the OKLab matrices
+// (Ottosson 2020: M1 for linear sRGB, M2, and their inverses), Bradford's cone space
+// (unit log gains of 100 mired, white's luminance per gain, the two matrices), the
+// highlight knee, and the fast sRGB encoding (toe threshold, √ origin and inverse step,
+// then its table).
+const C_M1: usize = 0;
+const C_M2: usize = 72;
+const C_M2_INV: usize = 144;
+const C_M1_INV: usize = 216;
+const C_CONE_GAIN: usize = 288;
+const C_WHITE_Y: usize = 312;
+const C_RGB_TO_CONE: usize = 336;
+const C_CONE_TO_RGB: usize = 408;
+const C_KNEE: usize = 480;
+const C_ENC_THRESHOLD: usize = 488;
+const C_ENC_U0: usize = 496;
+const C_ENC_INV_STEP: usize = 504;
+const C_ENC_TABLE: usize = 512;
+// A region's operator (f64): exposure gain, contrast pivot and slope, log chroma gain,
+// temperature strength, then the full-strength white-balance matrix (row-major).
+const O_GAIN: usize = 0;
+const O_PIVOT: usize = 8;
+const O_SLOPE: usize = 16;
+const O_CHROMA: usize = 24;
+const O_TEMPERATURE: usize = 32;
+const O_WB: usize = 40;
+/** Bisection steps of the gamut mapping (operators.ts GAMUT_STEPS). */
+const GAMUT_STEPS = 10;
+
+// The colour being transformed (operators.ts applyOperatorTo's io).
+let cR: f64 = 0;
+let cG: f64 = 0;
+let cB: f64 = 0;
+
+@inline function mat(c: usize, at: usize, i: i32): f64 {
+  return load<f64>(c + at + (<usize>i << 3));
+}
+
+@inline function smoothstep(e0: f64, e1: f64, x: f64): f64 {
+  const t = min(1.0, max(0.0, (x - e0) / (e1 - e0)));
+  return t * t * (3 - 2 * t);
+}
+
+/** operators.ts oklabToLinear: OKLab (L, a, b) to linear sRGB, into cR, cG, cB. */
+@inline function oklabToLinear(c: usize, L: f64, a: f64, b: f64): void {
+  const l = mat(c, C_M2_INV, 0) * L + mat(c, C_M2_INV, 1) * a + mat(c, C_M2_INV, 2) * b;
+  const m = mat(c, C_M2_INV, 3) * L + mat(c, C_M2_INV, 4) * a + mat(c, C_M2_INV, 5) * b;
+  const s = mat(c, C_M2_INV, 6) * L + mat(c, C_M2_INV, 7) * a + mat(c, C_M2_INV, 8) * b;
+  const l3 = l * l * l, m3 = m * m * m, s3 = s * s * s;
+  cR = mat(c, C_M1_INV, 0) * l3 + mat(c, C_M1_INV, 1) * m3 + mat(c, C_M1_INV, 2) * s3;
+  cG = mat(c, C_M1_INV, 3) * l3 + mat(c, C_M1_INV, 4) * m3 + mat(c, C_M1_INV, 5) * s3;
+  cB = mat(c, C_M1_INV, 6) * l3 + mat(c, C_M1_INV, 7) * m3 + mat(c, C_M1_INV, 8) * s3;
+}
+
+/** operators.ts boostWeightTo: how strongly a chroma boost applies at OKLab (a, b). */
+function boostWeight(a: f64, b: f64): f64 {
+  const c = Math.sqrt(a * a + b * b);
+  const neutral = 0.3 + 0.7 * smoothstep(0, 0.08, c);
+  const skinChroma = smoothstep(0.02, 0.05, c) * (1 - smoothstep(0.15, 0.22, c));
+  if (skinChroma == 0) return neutral;
+  const hue = (Math.atan2(b, a) * 180) / Math.PI;
+  const dh = (hue - 50) / 30;
+  const skinHue = dh > -1 && dh < 1 ? 1 - dh * dh : 0.0;
+  return neutral * (1 - 0.5 * skinHue * skinChroma);
+}
+
+/** operators.ts adaptTemperatureTo: von Kries adaptation of (cR, cG, cB) with strength s, in place. */
+function adaptTemperature(c: usize, s: f64): void {
+  const r = cR, g = cG, b = cB;
+  const g0 = Math.exp(mat(c, C_CONE_GAIN, 0) * s), g1 = Math.exp(mat(c, C_CONE_GAIN, 1) * s), g2 = Math.exp(mat(c, C_CONE_GAIN, 2) * s);
+  const k = 1 / (mat(c, C_WHITE_Y, 0) * g0 + mat(c, C_WHITE_Y, 1) * g1 + mat(c, C_WHITE_Y, 2) * g2);
+  const c0 = k * g0 * (mat(c, C_RGB_TO_CONE, 0) * r + mat(c, C_RGB_TO_CONE, 1) * g + mat(c, C_RGB_TO_CONE, 2) * b);
+  const c1 = k * g1 * (mat(c, C_RGB_TO_CONE, 3) * r + mat(c, C_RGB_TO_CONE, 4) * g + mat(c, C_RGB_TO_CONE, 5) * b);
+  const c2 = k * g2 * (mat(c, C_RGB_TO_CONE, 6) * r + mat(c, C_RGB_TO_CONE, 7) * g + mat(c, C_RGB_TO_CONE, 8) * b);
+  cR = mat(c, C_CONE_TO_RGB, 0) * c0 + mat(c, C_CONE_TO_RGB, 1) * c1 + mat(c, C_CONE_TO_RGB, 2) * c2;
+  cG = mat(c, C_CONE_TO_RGB, 3) * c0 + mat(c, C_CONE_TO_RGB, 4) * c1 + mat(c, C_CONE_TO_RGB, 5) * c2;
+  cB = mat(c, C_CONE_TO_RGB, 6) * c0 + mat(c, C_CONE_TO_RGB, 7) * c1 + mat(c, C_CONE_TO_RGB, 8) * c2;
+}
+
+/** operators.ts applyOperatorTo on (cR, cG, cB), in place: exposure, contrast, chroma, white balance. */
+function transform(c: usize, op: usize): void {
+  let R = cR, G = cG, B = cB;
+  const k = load<f64>(op + O_GAIN);
+  if (k > 1) {
+    R = (k * R) / (1 + (k - 1) * R);
+    G = (k * G) / (1 + (k - 1) * G);
+    B = (k * B) / (1 + (k - 1) * B);
+  } else if (k < 1) {
+    R *= k;
+    G *= k;
+    B *= k;
+  }
+  const l = Math.cbrt(mat(c, C_M1, 0) * R + mat(c, C_M1, 1) * G + mat(c, C_M1, 2) * B);
+  const mm = Math.cbrt(mat(c, C_M1, 3) * R + mat(c, C_M1, 4) * G + mat(c, C_M1, 5) * B);
+  const s = Math.cbrt(mat(c, C_M1, 6) * R + mat(c, C_M1, 7) * G + mat(c, C_M1, 8) * B);
+  let L = mat(c, C_M2, 0) * l + mat(c, C_M2, 1) * mm + mat(c, C_M2, 2) * s;
+  let a = mat(c, C_M2, 3) * l + mat(c, C_M2, 4) * mm + mat(c, C_M2, 5) * s;
+  let bb = mat(c, C_M2, 6) * l + mat(c, C_M2, 7) * mm + mat(c, C_M2, 8) * s;
+  const slope = load<f64>(op + O_SLOPE);
+  if (slope != 1) {
+    const pivot = load<f64>(op + O_PIVOT);
+    // (Literals written as doubles: a ternary takes its first branch's type.)
+    L = L <= 0 ? 0.0 : L >= 1 ? 1.0 : L <= pivot ? pivot * Math.exp(slope * Math.log(L / pivot)) : 1 - (1 - pivot) * Math.exp(slope * Math.log((1 - L) / (1 - pivot)));
+  }
+  const chroma = load<f64>(op + O_CHROMA);
+  if (chroma != 0) {
+    const gainC = chroma > 0 ? Math.exp(chroma * boostWeight(a, bb)) : Math.exp(chroma);
+    a *= gainC;
+    bb *= gainC;
+  }
+  oklabToLinear(c, L, a, bb);
+  R = cR;
+  G = cG;
+  B = cB;
+  if (R < 0 || R > 1 || G < 0 || G > 1 || B < 0 || B > 1) {
+    if (L >= 1) {
+      R = G = B = 1;
+    } else if (L <= 0) {
+      R = G = B = 0;
+    } else {
+      let lo: f64 = 0, hi: f64 = 1;
+      for (let i = 0; i < GAMUT_STEPS; i++) {
+        const t = (lo + hi) / 2;
+        oklabToLinear(c, L, a * t, bb * t);
+        if (cR < 0 || cR > 1 || cG < 0 || cG > 1 || cB < 0 || cB > 1) hi = t;
+        else lo = t;
+      }
+      oklabToLinear(c, L, a * lo, bb * lo);
+      R = cR;
+      G = cG;
+      B = cB;
+    }
+  }
+  let r2: f64, g2: f64, b2: f64;
+  const max = R > G ? (R > B ? R : B) : G > B ? G : B;
+  const knee = load<f64>(c + C_KNEE);
+  const temperature = load<f64>(op + O_TEMPERATURE);
+  if (max <= knee) {
+    const w = op + O_WB;
+    r2 = load<f64>(w) * R + load<f64>(w, 8) * G + load<f64>(w, 16) * B;
+    g2 = load<f64>(w, 24) * R + load<f64>(w, 32) * G + load<f64>(w, 40) * B;
+    b2 = load<f64>(w, 48) * R + load<f64>(w, 56) * G + load<f64>(w, 64) * B;
+  } else if (temperature == 0 || max >= 1) {
+    r2 = R;
+    g2 = G;
+    b2 = B;
+  } else {
+    cR = R;
+    cG = G;
+    cB = B;
+    adaptTemperature(c, temperature * (1 - smoothstep(knee, 1, max)));
+    r2 = cR;
+    g2 = cG;
+    b2 = cB;
+  }
+  cR = r2 <= 0 ? 0.0 : r2 >= 1 ? 1.0 : r2;
+  cG = g2 <= 0 ? 0.0 : g2 >= 1 ? 1.0 : g2;
+  cB = b2 <= 0 ? 0.0 : b2 >= 1 ? 1.0 : b2;
+}
+
+/** srgb.ts linearToSrgbFast: linear 0..1 to sRGB-encoded 0..1 (table over √v). */
+@inline function encode(c: usize, v: f64): f64 {
+  if (v <= load<f64>(c + C_ENC_THRESHOLD)) return v * 12.92;
+  const t = (Math.sqrt(v) - load<f64>(c + C_ENC_U0)) * load<f64>(c + C_ENC_INV_STEP);
+  const i = <i32>t;
+  const a = load<f64>(c + C_ENC_TABLE + (<usize>i << 3));
+  return a + (t - <f64>i) * (load<f64>(c + C_ENC_TABLE + (<usize>(i + 1) << 3)) - a);
+}
+
+/**
+ * A region's transform (constants at `c`, operator at `op`) sampled at lattice nodes of
+ * a size³ LUT over the sRGB cube (`lin`: each coordinate's linear value, f64 × size):
+ * the `count` nodes listed at `nodes` (i32 offsets 3 × node into an RGB LUT), or every
+ * node in order when `nodes` is 0. Writes the sRGB-encoded outputs as f32 to `out`:
+ * an RGB LUT (lut.ts buildLut, 0..1) or, with `x4`, f32 × 4 per node on 0..255
+ * (the solver's evaluation LUT, proxy.ts).
+ */
+export function operatorNodes(c: usize, op: usize, lin: usize, size: i32, nodes: usize, count: i32, out: usize, x4: bool): void {
+  for (let k = 0; k < count; k++) {
+    const n = nodes ? load<i32>(nodes + (<usize>k << 2)) / 3 : k;
+    const b = n % size, g = (n / size) % size, r = n / (size * size);
+    cR = load<f64>(lin + (<usize>r << 3));
+    cG = load<f64>(lin + (<usize>g << 3));
+    cB = load<f64>(lin + (<usize>b << 3));
+    transform(c, op);
+    if (x4) {
+      const o = out + (<usize>n << 4);
+      store<f32>(o, <f32>(encode(c, cR) * 255));
+      store<f32>(o, <f32>(encode(c, cG) * 255), 4);
+      store<f32>(o, <f32>(encode(c, cB) * 255), 8);
+    } else {
+      const o = out + <usize>(12 * n);
+      store<f32>(o, <f32>encode(c, cR));
+      store<f32>(o, <f32>encode(c, cG), 4);
+      store<f32>(o, <f32>encode(c, cB), 8);
+    }
+  }
 }
 
 // ---- Region statistics (scores/score-regions.ts) ---------------------------------------

@@ -96,6 +96,9 @@ const ENCODE_TABLE: Float64Array = (() => {
   return table;
 })();
 
+/** The fast encoding's table and its √ origin and inverse step (for the WebAssembly kernels' copy of linearToSrgbFast). */
+export const SRGB_ENCODE_FAST: { readonly u0: number; readonly invStep: number; readonly table: Float64Array } = { u0: ENCODE_U0, invStep: ENCODE_INV_STEP, table: ENCODE_TABLE };
+
 /**
  * Fast {@link linearToSrgb} for values already clamped to 0..1, accurate to < 2e-7
  * (table over √v, see above). Allocation-free; intended for per-pixel loops.

@@ -1,12 +1,13 @@
-import { linearToSrgbFast, srgbToLinear } from '../color/srgb.js';
-import { applyOperatorTo, type RegionOperator } from './operators.js';
+import { sampleOperator } from './operator-kernel.js';
+import type { RegionOperator } from './operators.js';
 
 /** Nodes per axis of the 3-D LUT that carries a region's transform to full resolution. */
 export const LUT_SIZE = 25;
 
 /**
  * Samples a region's transform on a size³ lattice over the sRGB-encoded cube, in the
- * order red-major (index ((r·size + g)·size + b)·3), values sRGB-encoded 0..1.
+ * order red-major (index ((r·size + g)·size + b)·3), values sRGB-encoded 0..1 (on the
+ * WebAssembly kernels, see operator-kernel.ts).
  * At 25 nodes per axis, tetrahedral interpolation stays within 0.2–0.5 of an 8-bit code
  * of the exact transform on average (measured over random colours for strong edits);
  * the largest deviations (tens of codes) are strongly boosted, saturated colours where
@@ -15,22 +16,7 @@ export const LUT_SIZE = 25;
  */
 export function buildLut(op: RegionOperator, size = LUT_SIZE): Float32Array {
   const lut = new Float32Array(size * size * size * 3);
-  const lin = latticeLinear(size);
-  const out = new Float64Array(3);
-  let o = 0;
-  for (let r = 0; r < size; r++) {
-    for (let g = 0; g < size; g++) {
-      for (let b = 0; b < size; b++) {
-        out[0] = lin[r];
-        out[1] = lin[g];
-        out[2] = lin[b];
-        applyOperatorTo(op, out);
-        lut[o++] = linearToSrgbFast(out[0]);
-        lut[o++] = linearToSrgbFast(out[1]);
-        lut[o++] = linearToSrgbFast(out[2]);
-      }
-    }
-  }
+  sampleOperator(op, size, lut);
   return lut;
 }
 
@@ -40,32 +26,7 @@ export function buildLut(op: RegionOperator, size = LUT_SIZE): Float32Array {
  * a few percent of a region's lattice, so it samples just those.
  */
 export function fillLutNodes(lut: Float32Array, op: RegionOperator, size: number, nodes: Int32Array): void {
-  const lin = latticeLinear(size);
-  const out = new Float64Array(3);
-  for (let k = 0; k < nodes.length; k++) {
-    const o = nodes[k], n = o / 3;
-    const b = n % size, g = ((n - b) / size) % size, r = (n - b - g * size) / (size * size);
-    out[0] = lin[r];
-    out[1] = lin[g];
-    out[2] = lin[b];
-    applyOperatorTo(op, out);
-    lut[o] = linearToSrgbFast(out[0]);
-    lut[o + 1] = linearToSrgbFast(out[1]);
-    lut[o + 2] = linearToSrgbFast(out[2]);
-  }
-}
-
-const LATTICE_LINEAR = new Map<number, Float64Array>();
-
-/** Linear value of each lattice coordinate of a size³ LUT. */
-function latticeLinear(size: number): Float64Array {
-  let lin = LATTICE_LINEAR.get(size);
-  if (!lin) {
-    lin = new Float64Array(size);
-    for (let i = 0; i < size; i++) lin[i] = srgbToLinear(i / (size - 1));
-    LATTICE_LINEAR.set(size, lin);
-  }
-  return lin;
+  sampleOperator(op, size, lut, nodes);
 }
 
 /**

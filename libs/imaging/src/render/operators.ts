@@ -58,7 +58,7 @@ export interface RegionOperator {
 }
 
 /** Cone responses of D65 and of a white 100 mired warmer, in Bradford's cone space. */
-const UNIT_CONE_LOG_GAIN: readonly number[] = (() => {
+export const UNIT_CONE_LOG_GAIN: readonly number[] = (() => {
   const warmXy = planckianXy(1e6 / (1e6 / 6504 + 100), [0, 0]);
   const warm = xyYToXyz(warmXy[0], warmXy[1], 1, [0, 0, 0]);
   const cone = (xyz: ArrayLike<number>, i: number) => BRADFORD[i * 3] * xyz[0] + BRADFORD[i * 3 + 1] * xyz[1] + BRADFORD[i * 3 + 2] * xyz[2];
@@ -85,10 +85,10 @@ export function temperatureMatrix(s: number): Float64Array {
 }
 
 /** Linear sRGB → Bradford cone responses, and back (the two halves of {@link temperatureMatrix}). */
-const RGB_TO_CONE = multiply3(BRADFORD, SRGB_TO_XYZ);
-const CONE_TO_RGB = multiply3(XYZ_TO_SRGB, BRADFORD_INVERSE);
+export const RGB_TO_CONE = multiply3(BRADFORD, SRGB_TO_XYZ);
+export const CONE_TO_RGB = multiply3(XYZ_TO_SRGB, BRADFORD_INVERSE);
 /** Luminance of white after cone gains g is Σᵢ WHITE_Y[i]·gᵢ (the normalisation of {@link temperatureMatrix}). */
-const WHITE_Y: readonly number[] = [0, 1, 2].map((i) => {
+export const WHITE_Y: readonly number[] = [0, 1, 2].map((i) => {
   const yRow = SRGB_TO_XYZ[3] * CONE_TO_RGB[i] + SRGB_TO_XYZ[4] * CONE_TO_RGB[3 + i] + SRGB_TO_XYZ[5] * CONE_TO_RGB[6 + i];
   return yRow * (RGB_TO_CONE[i * 3] + RGB_TO_CONE[i * 3 + 1] + RGB_TO_CONE[i * 3 + 2]);
 });

@@ -16,11 +16,12 @@
  * the lattice nodes the region's points touch.
  */
 
-import { SRGB8_TO_LINEAR, linearToSrgbFast, srgbToLinear } from '../color/srgb.js';
+import { SRGB8_TO_LINEAR } from '../color/srgb.js';
 import type { FloatRgbImage } from '../image.js';
 import { emptyStats, type RegionStats } from '../scores/stats.js';
 import { Scratch, newKernels, type Kernels } from '../wasm/kernels.js';
-import { applyOperatorTo, buildOperator, type Strengths } from './operators.js';
+import { takeOperatorMemory, writeOperator, writeOperatorConstants, type OperatorMemory } from './operator-kernel.js';
+import { buildOperator, type Strengths } from './operators.js';
 
 /** Lattice nodes per axis for the solver's LUT (the final render uses LUT_SIZE). */
 export const PROXY_LUT_SIZE = 17;
@@ -46,8 +47,8 @@ export interface RegionProxy {
   readonly singles: number;
   /**
    * Per point: its lattice cell's first vertex and the second and third tetrahedron
-   * vertices, as byte addresses in the evaluation's LUT (f32 × 4 per node, at address 0:
-   * 16 × node number), so that loading a proxy into the kernels is a plain copy.
+   * vertices, as byte offsets into the evaluation's LUT (f32 × 4 per node: 16 × node
+   * number), so that loading a proxy into the kernels is a plain copy.
    */
   readonly v0: Int32Array;
   readonly v1: Int32Array;
@@ -287,9 +288,6 @@ function pointsOfDoubles(data: Float32Array, spread: Float32Array, pixelAt: Int3
   return c[6];
 }
 
-/** Linear value of each lattice coordinate, shared by all proxies. */
-const NODE_LINEAR = Float64Array.from({ length: SIZE }, (_, i) => srgbToLinear(i / (SIZE - 1)));
-
 /**
  * The proxy last evaluated on this thread, loaded into a kernels instance of its own
  * (wasm/kernels.ts): a solve evaluates one proxy a dozen times in a row, so its points
@@ -297,6 +295,11 @@ const NODE_LINEAR = Float64Array.from({ length: SIZE }, (_, i) => srgbToLinear(i
  */
 interface LoadedProxy {
   readonly proxy: RegionProxy;
+  /** The evaluation's LUT: f32 × 4 per node (r, g, b on 0..255, –); the points' vertex addresses are relative to it. */
+  readonly lut: number;
+  /** The transform's constants and operator (operator-kernel.ts), and the proxy's nodes (i32). */
+  readonly operator: OperatorMemory;
+  readonly nodes: number;
   readonly stats: number;
   readonly v0: number;
   readonly v1: number;
@@ -306,7 +309,7 @@ interface LoadedProxy {
   readonly out: number;
 }
 
-/** The LUT of the loaded proxy's evaluation: f32 × 4 per node (r, g, b on 0..255, –), at address 0. */
+/** Bytes of the loaded proxy's evaluation LUT: f32 × 4 per node. */
 const LUT_BYTES = SIZE * SIZE * SIZE * 16;
 let proxyKernels: Kernels | null = null;
 let loaded: LoadedProxy | null = null;
@@ -316,9 +319,11 @@ function load(proxy: RegionProxy): { k: Kernels; at: LoadedProxy } {
   if (loaded?.proxy === proxy) return { k, at: loaded };
   const points = proxy.v0.length;
   const scratch = new Scratch(k);
-  scratch.take(LUT_BYTES);
   const at: LoadedProxy = {
     proxy,
+    lut: scratch.take(LUT_BYTES),
+    operator: takeOperatorMemory(scratch, SIZE),
+    nodes: scratch.take(4 * proxy.nodes.length),
     stats: scratch.take(64),
     v0: scratch.take(4 * points),
     v1: scratch.take(4 * points),
@@ -333,6 +338,8 @@ function load(proxy: RegionProxy): { k: Kernels; at: LoadedProxy } {
   k.i32.set(proxy.v2, at.v2 >> 2);
   k.f32.set(proxy.w, at.w >> 2);
   k.i32.set(proxy.pairs, at.pairs >> 2);
+  k.i32.set(proxy.nodes, at.nodes >> 2);
+  writeOperatorConstants(k, at.operator);
   loaded = at;
   return { k, at };
 }
@@ -342,24 +349,12 @@ function load(proxy: RegionProxy): { k: Kernels; at: LoadedProxy } {
  * full-resolution render followed by area downsampling would measure them.
  */
 export function proxyStats(proxy: RegionProxy, strengths: Strengths): RegionStats {
-  const op = buildOperator(strengths, proxy.midLuminance);
   const { k, at } = load(proxy);
-  const lut = k.f32;
-  const o = new Float64Array(3);
-  const { nodes } = proxy;
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i] / 3;
-    const b = n % SIZE, g = ((n - b) / SIZE) % SIZE, r = (n - b - g * SIZE) / (SIZE * SIZE);
-    o[0] = NODE_LINEAR[r];
-    o[1] = NODE_LINEAR[g];
-    o[2] = NODE_LINEAR[b];
-    applyOperatorTo(op, o);
-    lut[4 * n] = linearToSrgbFast(o[0]) * 255;
-    lut[4 * n + 1] = linearToSrgbFast(o[1]) * 255;
-    lut[4 * n + 2] = linearToSrgbFast(o[2]) * 255;
-  }
+  // The transform at the nodes the points read, into the evaluation's LUT (f32 × 4 on 0..255).
+  writeOperator(k, at.operator, buildOperator(strengths, proxy.midLuminance));
+  k.k.operatorNodes(at.operator.constants, at.operator.op, at.operator.lin, SIZE, at.nodes, proxy.nodes.length, at.lut, 1);
   // The pixel sums of RegionStats (scores/stats.ts) and the neighbour differences, in the kernel.
-  k.k.proxyEval(0, at.v0, at.v1, at.v2, at.w, (S_ALL / 3) * 16, proxy.pixels, proxy.singles, at.pairs, proxy.pairs.length / 2, at.out, at.stats);
+  k.k.proxyEval(at.lut, at.v0, at.v1, at.v2, at.w, (S_ALL / 3) * 16, proxy.pixels, proxy.singles, at.pairs, proxy.pairs.length / 2, at.out, at.stats);
   const f = at.stats >> 3;
   const sums = k.f64;
   // Each unordered neighbour pair is seen by two of the four shifts (design.md §3).

@@ -34,6 +34,7 @@ export interface KernelExports {
   simSigma(work: number, spread: number, n: number, hi: number, lo: number): void;
   simCells(src: number, n: number, size: number, v0: number, v1: number, v2: number, w: number): void;
   markNodes(at: number, wHi: number, wLo: number, count: number, hv0: number, hv1: number, hv2: number, lv0: number, lv1: number, lv2: number, far: number, read: number, total: number, nodes: number): number;
+  operatorNodes(c: number, op: number, lin: number, size: number, nodes: number, count: number, out: number, x4: boolean | number): void;
   regionSums(data: number, labels: number, width: number, rows: number, next: number, out: number): void;
   guideImage(rgb: number, n: number, guide: number): void;
   guideProducts(guide: number, n: number, part: number, src: number): void;
@@ -49,6 +50,8 @@ const PAGE = 65536;
 /** One thread's instance: its exports and typed views on its memory (renewed when the memory grows). */
 export class Kernels {
   readonly k: KernelExports;
+  /** The first address free for operands: the module's static data (math tables) lies below it. */
+  readonly base: number;
   private readonly memory: WasmMemory;
   u8!: Uint8Array;
   i32!: Int32Array;
@@ -58,6 +61,7 @@ export class Kernels {
   constructor(module: object) {
     const instance = new WebAssembly.Instance(module, {});
     this.k = instance.exports as unknown as KernelExports;
+    this.base = Number((instance.exports.heapBase as { value: number | bigint }).value);
     this.memory = instance.exports.memory as WasmMemory;
     this.views();
   }
@@ -113,11 +117,15 @@ export function kernels(): Kernels {
  * aligned, for SIMD loads). `take` only reserves; `commit` grows the memory once.
  */
 export class Scratch {
-  /** Lays out from `top` (16-aligned) up: an instance's owner may keep data below it. */
+  private top: number;
+
+  /** Lays out from `top` (16-aligned; default: the instance's base) up: an instance's owner may keep data below it. */
   constructor(
     readonly kernels: Kernels,
-    private top = 0,
-  ) {}
+    top = kernels.base,
+  ) {
+    this.top = Math.ceil(top / 16) * 16;
+  }
 
   take(bytes: number): number {
     const at = this.top;

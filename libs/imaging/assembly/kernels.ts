@@ -522,6 +522,64 @@ export function proxyEval(lut: usize, v0: usize, v1: usize, v2: usize, w: usize,
   store<f64>(stats, f64x2.extract_lane(dLo, 0) + f64x2.extract_lane(dLo, 1) + f64x2.extract_lane(dHi, 0), 56);
 }
 
+/**
+ * A proxy point at colour (r, g, b) (0..255, clamped) in a size³ lattice (proxy.ts
+ * `point`, in the same double-precision steps): its cell's first vertex and the second
+ * and third of its tetrahedron as byte offsets (16 × node) at v0..v2 (i32), the weights
+ * of vertices 2–4 at w (f32 × 3), and the four vertices marked in `touched` (u8 per node).
+ */
+@inline function placePoint(np: usize, r: f64, g: f64, b: f64, size: i32, v0: usize, v1: usize, v2: usize, w: usize, touched: usize): void {
+  const top = <f64>(size - 1);
+  const fr = ((r < 0 ? 0.0 : r > 255 ? 255.0 : r) * top) / 255;
+  const fg = ((g < 0 ? 0.0 : g > 255 ? 255.0 : g) * top) / 255;
+  const fb = ((b < 0 ? 0.0 : b > 255 ? 255.0 : b) * top) / 255;
+  const ir = min(<i32>fr, size - 2), ig = min(<i32>fg, size - 2), ib = min(<i32>fb, size - 2);
+  const dr = fr - <f64>ir, dg = fg - <f64>ig, db = fb - <f64>ib;
+  const nR = size * size, nG = size;
+  let o1: i32, o2: i32, w1: f64, w2: f64, w3: f64;
+  if (dr >= dg) {
+    if (dg >= db) { o1 = nR; o2 = nR + nG; w1 = dr - dg; w2 = dg - db; w3 = db; }
+    else if (dr >= db) { o1 = nR; o2 = nR + 1; w1 = dr - db; w2 = db - dg; w3 = dg; }
+    else { o1 = 1; o2 = nR + 1; w1 = db - dr; w2 = dr - dg; w3 = dg; }
+  } else if (db >= dg) { o1 = 1; o2 = nG + 1; w1 = db - dg; w2 = dg - dr; w3 = dr; }
+  else if (db >= dr) { o1 = nG; o2 = nG + 1; w1 = dg - db; w2 = db - dr; w3 = dr; }
+  else { o1 = nG; o2 = nR + nG; w1 = dg - dr; w2 = dr - db; w3 = db; }
+  const node = ir * nR + ig * nG + ib;
+  const q = np << 2;
+  store<i32>(v0 + q, 16 * node);
+  store<i32>(v1 + q, 16 * (node + o1));
+  store<i32>(v2 + q, 16 * (node + o2));
+  const o = w + np * 12;
+  store<f32>(o, <f32>w1);
+  store<f32>(o, <f32>w2, 4);
+  store<f32>(o, <f32>w3, 8);
+  store<u8>(touched + <usize>node, 1);
+  store<u8>(touched + <usize>(node + o1), 1);
+  store<u8>(touched + <usize>(node + o2), 1);
+  store<u8>(touched + <usize>(node + nR + nG + 1), 1);
+}
+
+/**
+ * A proxy's points (proxy.ts buildRegionProxy): `singles` smooth pixels, one point each
+ * at their mean, then n − singles pixels with two points, mean + spread and mean −
+ * spread (colours at `colours`: f32 × 3 per smooth pixel, then f32 × 6 — mean, spread —
+ * per other pixel), placed in a size³ lattice (see placePoint).
+ */
+export function proxyPoints(colours: usize, singles: i32, n: i32, size: i32, v0: usize, v1: usize, v2: usize, w: usize, touched: usize): void {
+  memory.fill(touched, 0, <usize>(size * size * size));
+  let p = colours;
+  for (let k = 0; k < singles; k++, p += 12) {
+    placePoint(<usize>k, <f64>load<f32>(p), <f64>load<f32>(p, 4), <f64>load<f32>(p, 8), size, v0, v1, v2, w, touched);
+  }
+  let np = <usize>singles;
+  for (let k = singles; k < n; k++, p += 24, np += 2) {
+    const r = <f64>load<f32>(p), g = <f64>load<f32>(p, 4), b = <f64>load<f32>(p, 8);
+    const sr = <f64>load<f32>(p, 12), sg = <f64>load<f32>(p, 16), sb = <f64>load<f32>(p, 20);
+    placePoint(np, r + sr, g + sg, b + sb, size, v0, v1, v2, w, touched);
+    placePoint(np + 1, r - sr, g - sg, b - sb, size, v0, v1, v2, w, touched);
+  }
+}
+
 // ---- The planner's working-size simulation (render/simulate.ts) -----------------------
 
 /**

@@ -19,7 +19,7 @@
 import { SRGB8_TO_LINEAR } from '../color/srgb.js';
 import type { FloatRgbImage } from '../image.js';
 import { emptyStats, type RegionStats } from '../scores/stats.js';
-import { Scratch, newKernels, type Kernels } from '../wasm/kernels.js';
+import { Scratch, kernels, newKernels, type Kernels } from '../wasm/kernels.js';
 import { takeOperatorMemory, writeOperator, writeOperatorConstants, type OperatorMemory } from './operator-kernel.js';
 import { buildOperator, type Strengths } from './operators.js';
 
@@ -62,57 +62,14 @@ export interface RegionProxy {
 }
 
 const SIZE = PROXY_LUT_SIZE;
-const S_R = SIZE * SIZE * 3, S_G = SIZE * 3, S_B = 3, S_ALL = S_R + S_G + S_B;
-/** Node-number strides of the red and green axes (blue's is 1). */
-const N_R = SIZE * SIZE, N_G = SIZE;
+/** Byte offset of a lattice cell's far vertex from its first in an f32 × 4 LUT. */
+const FAR = 16 * (SIZE * SIZE + SIZE + 1);
 
 /** Whether a pixel's block is smooth enough for its mean alone to stand for it. */
 function isSmooth(spread: Float32Array | null, i: number): boolean {
   return !spread || (spread[3 * i] < SMOOTH_SPREAD && spread[3 * i + 1] < SMOOTH_SPREAD && spread[3 * i + 2] < SMOOTH_SPREAD);
 }
 
-/**
- * The colour of the next `point` (0..2; 3..5 and 6: the callers' second colour and
- * luminance sum): in a typed array, not as arguments or locals, because V8 does not
- * inline `point` into the callers' loops, and numbers passed to it or kept across the
- * call would be heap numbers allocated per point (young-generation collections, tens
- * per proxy).
- */
-const COLOUR = new Float64Array(7);
-
-/**
- * Point np at colour (r, g, b) = COLOUR (0..255, clamped): its lattice cell's first
- * vertex and the second and third vertices of its tetrahedron (offsets into an RGB LUT),
- * the weights of vertices 2–4, and the four vertices marked as touched.
- */
-function point(np: number, v0: Int32Array, v1: Int32Array, v2: Int32Array, w: Float32Array, touched: Uint8Array): void {
-  const r = COLOUR[0], g = COLOUR[1], b = COLOUR[2];
-  const fr = ((r < 0 ? 0 : r > 255 ? 255 : r) * (SIZE - 1)) / 255;
-  const fg = ((g < 0 ? 0 : g > 255 ? 255 : g) * (SIZE - 1)) / 255;
-  const fb = ((b < 0 ? 0 : b > 255 ? 255 : b) * (SIZE - 1)) / 255;
-  let ir = fr | 0, ig = fg | 0, ib = fb | 0;
-  if (ir > SIZE - 2) ir = SIZE - 2;
-  if (ig > SIZE - 2) ig = SIZE - 2;
-  if (ib > SIZE - 2) ib = SIZE - 2;
-  const dr = fr - ir, dg = fg - ig, db = fb - ib;
-  let o1: number, o2: number, w1: number, w2: number, w3: number;
-  if (dr >= dg) {
-    if (dg >= db) { o1 = N_R; o2 = N_R + N_G; w1 = dr - dg; w2 = dg - db; w3 = db; }
-    else if (dr >= db) { o1 = N_R; o2 = N_R + 1; w1 = dr - db; w2 = db - dg; w3 = dg; }
-    else { o1 = 1; o2 = N_R + 1; w1 = db - dr; w2 = dr - dg; w3 = dg; }
-  } else if (db >= dg) { o1 = 1; o2 = N_G + 1; w1 = db - dg; w2 = dg - dr; w3 = dr; }
-  else if (db >= dr) { o1 = N_G; o2 = N_G + 1; w1 = dg - db; w2 = db - dr; w3 = dr; }
-  else { o1 = N_G; o2 = N_R + N_G; w1 = dg - dr; w2 = dr - db; w3 = db; }
-  // Node numbers (r·size² + g·size + b); the kernels' f32 × 4 LUT holds node n at byte 16·n.
-  const node = ir * N_R + ig * N_G + ib;
-  v0[np] = 16 * node;
-  v1[np] = 16 * (node + o1);
-  v2[np] = 16 * (node + o2);
-  w[3 * np] = w1;
-  w[3 * np + 1] = w2;
-  w[3 * np + 2] = w3;
-  touched[node] = touched[node + o1] = touched[node + o2] = touched[node + N_R + N_G + 1] = 1;
-}
 
 /**
  * Where a proxy's arrays are allocated: a planner that posts proxies between threads
@@ -145,9 +102,19 @@ export function buildRegionProxy(
   const v0 = new Int32Array(allocate(4 * points)), v1 = new Int32Array(allocate(4 * points)), v2 = new Int32Array(allocate(4 * points));
   const w = new Float32Array(allocate(12 * points));
   const touched = new Uint8Array(SIZE * SIZE * SIZE);
-  // Smooth pixels, then the others.
-  let lum = pointsOfSingles(data, pixelAt, singles, v0, v1, v2, w, touched);
-  lum = pointsOfDoubles(data, spread as Float32Array, pixelAt, singles, n, lum, v0, v1, v2, w, touched);
+  // The points are placed by the kernels (proxyPoints) from the pixels' colours, smooth
+  // pixels (one point) first, gathered here with the luminance sum.
+  const scratch = new Scratch(kernels());
+  const at = { colours: scratch.take(12 * singles + 24 * (n - singles)), v0: scratch.take(4 * points), v1: scratch.take(4 * points), v2: scratch.take(4 * points), w: scratch.take(12 * points), touched: scratch.take(touched.length) };
+  const k = scratch.commit();
+  let lum = gatherSingles(data, pixelAt, singles, k.f32, at.colours >> 2);
+  lum = gatherDoubles(data, spread as Float32Array, pixelAt, singles, n, lum, k.f32, (at.colours >> 2) + 3 * singles);
+  k.k.proxyPoints(at.colours, singles, n, SIZE, at.v0, at.v1, at.v2, at.w, at.touched);
+  v0.set(k.i32.subarray(at.v0 >> 2, (at.v0 >> 2) + points));
+  v1.set(k.i32.subarray(at.v1 >> 2, (at.v1 >> 2) + points));
+  v2.set(k.i32.subarray(at.v2 >> 2, (at.v2 >> 2) + points));
+  w.set(k.f32.subarray(at.w >> 2, (at.w >> 2) + 3 * points));
+  touched.set(k.u8.subarray(at.touched, at.touched + touched.length));
   const pairs = new Int32Array(allocate(16 * n));
   const npairs = neighbourPairs(index, bw, bh, pairs);
   const nodes = new Int32Array(allocate(4 * countTouched(touched)));
@@ -238,54 +205,41 @@ function listTouched(touched: Uint8Array, nodes: Int32Array): void {
 }
 
 /**
- * The points of the smooth pixels pixelAt[0, singles) (one each, numbered from 0);
- * returns the sum of the cube roots of their linear luminances. The two kinds of pixel are placed by
- * separate functions, each one loop that V8 optimises once and keeps: in one function
- * the loop's code, compiled while it placed smooth pixels only, was thrown away at the
- * first two-point pixel on every proxy, and the unoptimised stretches allocated a heap
- * number per arithmetic step (young-generation collections on the planner's threads).
- * The same holds for buildRegionProxy's other passes (scanRegion, numberPixels, …).
+ * The colours of the smooth pixels pixelAt[0, singles) (f32 × 3 each) into `out` from
+ * `at`; returns the sum of the cube roots of their linear luminances. The two kinds of
+ * pixel are gathered by separate functions, each one loop that V8 optimises once and
+ * keeps: in one function the loop's code, compiled while it saw smooth pixels only, was
+ * thrown away at the first two-point pixel on every proxy, and the unoptimised
+ * stretches allocated a heap number per arithmetic step (young-generation collections
+ * on the planner's threads). The same holds for buildRegionProxy's other passes.
  */
-function pointsOfSingles(data: Float32Array, pixelAt: Int32Array, singles: number, v0: Int32Array, v1: Int32Array, v2: Int32Array, w: Float32Array, touched: Uint8Array): number {
-  // The sum waits in the scratch array across the calls to point (see pointsOfDoubles).
-  const c = COLOUR;
-  c[6] = 0;
-  for (let k = 0; k < singles; k++) {
+function gatherSingles(data: Float32Array, pixelAt: Int32Array, singles: number, out: Float32Array, at: number): number {
+  let lum = 0;
+  for (let k = 0, o = at; k < singles; k++, o += 3) {
     const i = pixelAt[k];
     const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    c[6] += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
-    c[0] = r;
-    c[1] = g;
-    c[2] = b;
-    point(k, v0, v1, v2, w, touched);
+    lum += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
+    out[o] = r;
+    out[o + 1] = g;
+    out[o + 2] = b;
   }
-  return c[6];
+  return lum;
 }
 
-/** The two points (mean ± spread) of each pixel pixelAt[singles, n), after the singles' points; adds the cube roots of their linear luminances to `lum`. */
-function pointsOfDoubles(data: Float32Array, spread: Float32Array, pixelAt: Int32Array, singles: number, n: number, lum: number, v0: Int32Array, v1: Int32Array, v2: Int32Array, w: Float32Array, touched: Uint8Array): number {
-  // No number lives across the calls to point (nor would be boxed there): the sum and
-  // the second point's colour wait in the scratch array.
-  const c = COLOUR;
-  c[6] = lum;
-  for (let k = singles, np = singles; k < n; k++) {
+/** The means and spreads of the pixels pixelAt[singles, n) (f32 × 6 each) into `out` from `at`; adds the cube roots of their linear luminances to `lum`. */
+function gatherDoubles(data: Float32Array, spread: Float32Array, pixelAt: Int32Array, singles: number, n: number, lum: number, out: Float32Array, at: number): number {
+  for (let k = singles, o = at; k < n; k++, o += 6) {
     const i = pixelAt[k];
     const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    c[6] += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
-    const sr = spread[3 * i], sg = spread[3 * i + 1], sb = spread[3 * i + 2];
-    c[0] = r + sr;
-    c[1] = g + sg;
-    c[2] = b + sb;
-    c[3] = r - sr;
-    c[4] = g - sg;
-    c[5] = b - sb;
-    point(np++, v0, v1, v2, w, touched);
-    c[0] = c[3];
-    c[1] = c[4];
-    c[2] = c[5];
-    point(np++, v0, v1, v2, w, touched);
+    lum += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
+    out[o] = r;
+    out[o + 1] = g;
+    out[o + 2] = b;
+    out[o + 3] = spread[3 * i];
+    out[o + 4] = spread[3 * i + 1];
+    out[o + 5] = spread[3 * i + 2];
   }
-  return c[6];
+  return lum;
 }
 
 /**
@@ -354,7 +308,7 @@ export function proxyStats(proxy: RegionProxy, strengths: Strengths): RegionStat
   writeOperator(k, at.operator, buildOperator(strengths, proxy.midLuminance));
   k.k.operatorNodes(at.operator.constants, at.operator.op, at.operator.lin, SIZE, at.nodes, proxy.nodes.length, at.lut, 1);
   // The pixel sums of RegionStats (scores/stats.ts) and the neighbour differences, in the kernel.
-  k.k.proxyEval(at.lut, at.v0, at.v1, at.v2, at.w, (S_ALL / 3) * 16, proxy.pixels, proxy.singles, at.pairs, proxy.pairs.length / 2, at.out, at.stats);
+  k.k.proxyEval(at.lut, at.v0, at.v1, at.v2, at.w, FAR, proxy.pixels, proxy.singles, at.pairs, proxy.pairs.length / 2, at.out, at.stats);
   const f = at.stats >> 3;
   const sums = k.f64;
   // Each unordered neighbour pair is seen by two of the four shifts (design.md §3).

@@ -78,7 +78,9 @@ export function halfSize(source: ProxySource): ProxySource {
         const a = data[p00 + c], b = data[p10 + c], d = data[p01 + c], e = data[p11 + c];
         const m = (a + b + d + e) / 4;
         const ofMeans = (a * a + b * b + d * d + e * e) / 4 - m * m;
-        const own = spread ? (spread[p00 + c] ** 2 + spread[p10 + c] ** 2 + spread[p01 + c] ** 2 + spread[p11 + c] ** 2) / 4 : 0;
+        const s00 = spread ? spread[p00 + c] : 0, s10 = spread ? spread[p10 + c] : 0, s01 = spread ? spread[p01 + c] : 0, s11 = spread ? spread[p11 + c] : 0;
+        // Products, not `** 2` (a call into the math library per square).
+        const own = (s00 * s00 + s10 * s10 + s01 * s01 + s11 * s11) / 4;
         mean[o + c] = m;
         combined[o + c] = Math.sqrt(Math.max(0, ofMeans) + own);
       }

@@ -667,8 +667,16 @@ export function simCells(src: usize, n: i32, size: i32, v0: usize, v1: usize, v2
   }
 }
 
+/** Marks a point's four tetrahedron vertices (byte addresses a, v1, v2 and a + far of f32 × 4 nodes) in `read`. */
+@inline function markCell(read: usize, a: i32, v1: i32, v2: i32, far: i32): void {
+  store<u8>(read + <usize>(a >> 4), 1);
+  store<u8>(read + <usize>(v1 >> 4), 1);
+  store<u8>(read + <usize>(v2 >> 4), 1);
+  store<u8>(read + <usize>((a + far) >> 4), 1);
+}
+
 /**
- * The LUT nodes a region's simulation reads (simulate.ts nodesRead): for each of its
+ * The LUT nodes a region's simulation reads (simulate.ts): for each of its
  * `count` pixels (indices at `at`, i32) whose high or low sigma point has a non-zero
  * weight (`wHi`, `wLo`, f32), the four vertices of that point's tetrahedron (vertex
  * addresses at hv0..hv2 / lv0..lv2, i32 per pixel; the fourth at v0 + far) — marked in
@@ -680,20 +688,8 @@ export function markNodes(at: usize, wHi: usize, wLo: usize, count: i32, hv0: us
   for (let k = 0; k < count; k++) {
     const q = <usize>k << 2;
     const i = <usize>load<i32>(at + q) << 2;
-    if (load<f32>(wHi + q) != 0) {
-      const a = load<i32>(hv0 + i);
-      store<u8>(read + <usize>(a >> 4), 1);
-      store<u8>(read + <usize>(load<i32>(hv1 + i) >> 4), 1);
-      store<u8>(read + <usize>(load<i32>(hv2 + i) >> 4), 1);
-      store<u8>(read + <usize>((a + far) >> 4), 1);
-    }
-    if (load<f32>(wLo + q) != 0) {
-      const a = load<i32>(lv0 + i);
-      store<u8>(read + <usize>(a >> 4), 1);
-      store<u8>(read + <usize>(load<i32>(lv1 + i) >> 4), 1);
-      store<u8>(read + <usize>(load<i32>(lv2 + i) >> 4), 1);
-      store<u8>(read + <usize>((a + far) >> 4), 1);
-    }
+    if (load<f32>(wHi + q) != 0) markCell(read, load<i32>(hv0 + i), load<i32>(hv1 + i), load<i32>(hv2 + i), far);
+    if (load<f32>(wLo + q) != 0) markCell(read, load<i32>(lv0 + i), load<i32>(lv1 + i), load<i32>(lv2 + i), far);
   }
   let n = 0;
   for (let j = 0; j < total; j++) {

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnalyseResultSchema, DEFAULT_RENDER_JOB_OPTIONS, QUEUE_NAMES, newId, objectKeys, type AnalyseJob } from '@pertouch/contracts';
+import { AnalyseResultSchema, DEFAULT_RENDER_JOB_OPTIONS, newId, objectKeys, type AnalyseJob } from '@pertouch/contracts';
 import { encodeGreyPng } from '@pertouch/image-io';
 import { DEFAULT_CALIBRATION, prepareImage, type RgbImage } from '@pertouch/imaging';
 import { OnnxSceneModel, SceneModelError, type SceneModel } from '@pertouch/memory';
@@ -18,13 +18,14 @@ import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCENE_TEST_DIMENSION, sceneTestModelVariant, writeSceneTestModel } from '../../../scripts/onnx/scene-test-model.mjs';
-import { startGpuWorker, type GpuWorker } from './app.js';
+import { startGpuWorker } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { EmbeddedRenderEngine } from './embedded-engine.js';
 import { EngineRegistry } from './engine.js';
 import { RenderService } from './render-service.js';
 import { loadSceneModel } from './scene-model.js';
 import { settled } from './testing/settled.js';
+import { startWorkerOnQueue, type WorkerOnQueue } from './testing/worker-on-queue.js';
 
 const tenantId = 'acme';
 let dir: string;
@@ -67,7 +68,7 @@ afterAll(async () => {
 
 describe('analyse with PERTOUCH_SCENE_MODEL (real Redis, real BullMQ job)', () => {
   const prefix = `pt-gpu-scene-${randomUUID().slice(0, 8)}`;
-  let app: GpuWorker;
+  let onQueue: WorkerOnQueue | undefined;
   let queue: Queue;
   const store = new MemoryObjectStore();
   const logged: { event: string; [key: string]: unknown }[] = [];
@@ -76,14 +77,11 @@ describe('analyse with PERTOUCH_SCENE_MODEL (real Redis, real BullMQ job)', () =
     const config = { ...loadConfig({ PERTOUCH_QUEUE_PREFIX: prefix, PERTOUCH_SCENE_MODEL: modelPath, PERTOUCH_SCENE_MODEL_NAME: 'clip-test' }), threads: 1 };
     const log = (line: { event: string }) => logged.push(line);
     const sceneModel = await loadSceneModel(config, log);
-    app = startGpuWorker(config, { store, engines: [new EmbeddedRenderEngine({ table: DEFAULT_CALIBRATION, threads: 1 })], log, sceneModel });
-    queue = new Queue(QUEUE_NAMES.render, { connection: { url: config.redisUrl }, prefix });
-    await app.worker.waitUntilReady();
+    onQueue = await startWorkerOnQueue(config, { store, engines: [new EmbeddedRenderEngine({ table: DEFAULT_CALIBRATION, threads: 1 })], log, sceneModel });
+    queue = onQueue.queue;
   });
   afterAll(async () => {
-    await app?.close();
-    await queue?.obliterate({ force: true });
-    await queue?.close();
+    await onQueue?.close();
   });
 
 

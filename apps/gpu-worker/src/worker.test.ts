@@ -9,7 +9,6 @@ import { fileURLToPath } from 'node:url';
 import {
   AnalyseResultSchema,
   DEFAULT_RENDER_JOB_OPTIONS,
-  QUEUE_NAMES,
   RenderReportDocumentSchema,
   RenderResultSchema,
   objectKeys,
@@ -26,11 +25,11 @@ import { MemoryObjectStore } from '@pertouch/storage';
 import { Queue } from 'bullmq';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGpuWorker, type GpuWorker } from './app.js';
 import { loadConfig } from './config.js';
 import { EmbeddedRenderEngine } from './embedded-engine.js';
 import { EngineRegistry, type RenderEngine } from './engine.js';
 import { settled } from './testing/settled.js';
+import { startWorkerOnQueue, type WorkerOnQueue } from './testing/worker-on-queue.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const SAMPLE = 'sunset_by_Aitzol_Berasategi';
@@ -43,7 +42,7 @@ const labelsKey = `tenants/${tenantId}/segmentations/test/labels.png`;
 
 let store: MemoryObjectStore;
 let queue: Queue;
-let app: GpuWorker;
+let onQueue: WorkerOnQueue | undefined;
 let size: { width: number; height: number };
 let jobNo = 0;
 
@@ -91,15 +90,12 @@ beforeAll(async () => {
   await store.put(imageKey, photo.data, 'image/jpeg');
   await store.put(labelsKey, labels, 'image/png');
   const config = { ...loadConfig({ PERTOUCH_QUEUE_PREFIX: prefix }), threads: 1 };
-  app = startGpuWorker(config, { store, engines: [embedded, offline] });
-  queue = new Queue(QUEUE_NAMES.render, { connection: { url: config.redisUrl }, prefix });
-  await app.worker.waitUntilReady();
+  onQueue = await startWorkerOnQueue(config, { store, engines: [embedded, offline] });
+  queue = onQueue.queue;
 });
 
 afterAll(async () => {
-  await app?.close();
-  await queue?.obliterate({ force: true });
-  await queue?.close();
+  await onQueue?.close();
 });
 
 describe('gpu-worker on queue render (real Redis, real renderer)', () => {
@@ -226,8 +222,8 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
     const get = flaky.get.bind(flaky);
     flaky.get = async (key: string) => (failures-- > 0 ? Promise.reject(new Error('ECONNRESET')) : get(key));
     const flakyPrefix = `${prefix}-flaky`;
-    const other = startGpuWorker({ ...loadConfig({ PERTOUCH_QUEUE_PREFIX: flakyPrefix }), threads: 1 }, { store: flaky });
-    const otherQueue = new Queue(QUEUE_NAMES.render, { connection: { url: 'redis://127.0.0.1:6379' }, prefix: flakyPrefix });
+    const other = await startWorkerOnQueue({ ...loadConfig({ PERTOUCH_QUEUE_PREFIX: flakyPrefix }), threads: 1 }, { store: flaky });
+    const otherQueue = other.queue;
     try {
       const flakyJob = newId('job');
       const job = await otherQueue.add('analyse', { tenantId, jobId: flakyJob, imageKey, labelsKey }, { ...DEFAULT_RENDER_JOB_OPTIONS, backoff: { type: 'fixed', delay: 50 }, jobId: pipelineJobIds.analyse(flakyJob) });
@@ -241,8 +237,6 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
       expect(done.attemptsMade).toBe(2);
     } finally {
       await other.close();
-      await otherQueue.obliterate({ force: true });
-      await otherQueue.close();
     }
   });
 
@@ -261,14 +255,14 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
         return inner.render(...args);
       },
     };
-    const other = startGpuWorker({ ...loadConfig({ PERTOUCH_QUEUE_PREFIX: slowPrefix }), threads: 1 }, { store, engines: [slow] });
-    const otherQueue = new Queue(QUEUE_NAMES.render, { connection: { url: 'redis://127.0.0.1:6379' }, prefix: slowPrefix });
+    const other = await startWorkerOnQueue({ ...loadConfig({ PERTOUCH_QUEUE_PREFIX: slowPrefix }), threads: 1 }, { store, engines: [slow] });
+    const otherQueue = other.queue;
     try {
       const keys = (n: number) => ({ round: n, outputKey: objectKeys.round(tenantId, imageId, renderJobId, n, 'jpg'), reportKey: objectKeys.roundReport(tenantId, imageId, renderJobId, n) });
       const job = await otherQueue.add('render', renderJob(keys(5)), { ...DEFAULT_RENDER_JOB_OPTIONS, jobId: pipelineJobIds.render(renderJobId, 5) });
       await running;
       const t0 = performance.now();
-      await other.close();
+      await other.app.close();
       expect(performance.now() - t0).toBeGreaterThan(300);
       expect(await job.getState()).toBe('completed');
       const later = await otherQueue.add('render', renderJob(keys(6)), { ...DEFAULT_RENDER_JOB_OPTIONS, jobId: pipelineJobIds.render(renderJobId, 6) });
@@ -276,8 +270,6 @@ describe('gpu-worker on queue render (real Redis, real renderer)', () => {
       expect(await later.getState()).toBe('waiting');
     } finally {
       await other.close();
-      await otherQueue.obliterate({ force: true });
-      await otherQueue.close();
     }
   });
 });

@@ -204,6 +204,11 @@ function listTouched(touched: Uint8Array, nodes: Int32Array): void {
   for (let i = 0, j = 0; i < touched.length; i++) if (touched[i]) nodes[j++] = i * 3;
 }
 
+/** ∛Y of a pixel's (rounded) colour: its lightness, whose mean gives the proxy's mid-tone (see RegionProxy.midLuminance). */
+function cubeRootLuminance(r: number, g: number, b: number): number {
+  return Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
+}
+
 /**
  * The colours of the smooth pixels pixelAt[0, singles) (f32 × 3 each) into `out` from
  * `at`; returns the sum of the cube roots of their linear luminances. The two kinds of
@@ -218,7 +223,7 @@ function gatherSingles(data: Float32Array, pixelAt: Int32Array, singles: number,
   for (let k = 0, o = at; k < singles; k++, o += 3) {
     const i = pixelAt[k];
     const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    lum += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
+    lum += cubeRootLuminance(r, g, b);
     out[o] = r;
     out[o + 1] = g;
     out[o + 2] = b;
@@ -231,7 +236,7 @@ function gatherDoubles(data: Float32Array, spread: Float32Array, pixelAt: Int32A
   for (let k = singles, o = at; k < n; k++, o += 6) {
     const i = pixelAt[k];
     const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    lum += Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
+    lum += cubeRootLuminance(r, g, b);
     out[o] = r;
     out[o + 1] = g;
     out[o + 2] = b;

@@ -118,56 +118,15 @@ export function addWeightedRow(src: usize, rowLen: i32, w: i32, weighted: usize,
 }
 
 /**
- * One output row of the area average (resample-columns.ts flushColumns): the column
- * totals unit × plain + weighted (both i32) per source sample, filtered horizontally
- * into `out` (width × 3 f64, overwritten). colA (i32), colWA (f64), closes (u8) per
- * source column; `full` the weight of a whole column. Resets plain and weighted.
- */
-export function flushColumns(plain: usize, weighted: usize, unit: f64, colA: usize, colWA: usize, closes: usize, full: f64, srcWidth: i32, out: usize, outLen: i32): void {
-  memory.fill(out, 0, <usize>outLen << 3);
-  // Integer arithmetic (i64): the same integers the doubles held, without conversions per sample.
-  const u = <i64>unit, f = <i64>full;
-  let r: i64 = 0, g: i64 = 0, b: i64 = 0;
-  for (let i = 0; i < srcWidth; i++) {
-    const s = <usize>(3 * i);
-    const pi = plain + (s << 2), wi = weighted + (s << 2);
-    const R = u * <i64>load<i32>(pi) + <i64>load<i32>(wi);
-    const G = u * <i64>load<i32>(pi, 4) + <i64>load<i32>(wi, 4);
-    const B = u * <i64>load<i32>(pi, 8) + <i64>load<i32>(wi, 8);
-    const wA = <i64>load<f64>(colWA + (<usize>i << 3));
-    const o = out + (<usize>(3 * load<i32>(colA + (<usize>i << 2))) << 3);
-    if (wA == f) {
-      r += R;
-      g += G;
-      b += B;
-      if (!load<u8>(closes + <usize>i)) continue;
-      store<f64>(o, load<f64>(o) + <f64>(f * r));
-      store<f64>(o, load<f64>(o, 8) + <f64>(f * g), 8);
-      store<f64>(o, load<f64>(o, 16) + <f64>(f * b), 16);
-    } else {
-      const wB = f - wA;
-      store<f64>(o, load<f64>(o) + <f64>(f * r + wA * R));
-      store<f64>(o, load<f64>(o, 8) + <f64>(f * g + wA * G), 8);
-      store<f64>(o, load<f64>(o, 16) + <f64>(f * b + wA * B), 16);
-      store<f64>(o, load<f64>(o, 24) + <f64>(wB * R), 24);
-      store<f64>(o, load<f64>(o, 32) + <f64>(wB * G), 32);
-      store<f64>(o, load<f64>(o, 40) + <f64>(wB * B), 40);
-    }
-    r = g = b = 0;
-  }
-  memory.fill(plain, 0, <usize>(3 * srcWidth) << 2);
-  memory.fill(weighted, 0, <usize>(3 * srcWidth) << 2);
-}
-
-/**
- * flushColumns by output column, for geometries whose spans cannot overflow i32 lanes
- * (resample-columns.ts spansFit): `spans` holds per output column (i32 × 4) its first
+ * One output row of the area average (resample-columns.ts): the column totals
+ * unit × plain + weighted (both i32) per source sample, filtered horizontally into `out`
+ * (width × 3 f64, overwritten). `spans` holds per output column (i32 × 4) its first
  * whole source column, how many whole columns follow, the source column it shares with
  * the next output column (−1: none) and that column's weight here (the next one gets
- * full − weight). The whole columns' plain and weighted totals are summed in i32 × 4
- * lanes (red, green, blue and a lane ignored), one add per column instead of a branch
- * and six multiplies; unit × plain + weighted and the weights are then applied once,
- * in i64. The same integers as flushColumns. Resets plain and weighted.
+ * full − weight). The whole columns' plain and weighted totals are summed in i64 × 2
+ * lanes (red, green | blue and a lane ignored), one load and two adds each per column,
+ * and unit × plain + weighted and the weights are applied once per output column:
+ * exact integers (the same as the generic path's). Resets plain and weighted.
  */
 export function flushSpans(plain: usize, weighted: usize, unit: i32, spans: usize, outCols: i32, full: i32, srcWidth: i32, out: usize): void {
   const U = i64x2.splat(<i64>unit), F = i64x2.splat(<i64>full);
@@ -177,13 +136,16 @@ export function flushSpans(plain: usize, weighted: usize, unit: i32, spans: usiz
     const sp = spans + (<usize>j << 4);
     const n = load<i32>(sp, 4);
     let a = plain + <usize>(12 * load<i32>(sp)), b = weighted + <usize>(12 * load<i32>(sp));
-    let p = i32x4.splat(0), w = i32x4.splat(0);
+    let pLo = i64x2.splat(0), pHi = i64x2.splat(0), wLo = i64x2.splat(0), wHi = i64x2.splat(0);
     for (let k = 0; k < n; k++, a += 12, b += 12) {
-      p = i32x4.add(p, v128.load(a));
-      w = i32x4.add(w, v128.load(b));
+      const p = v128.load(a), w = v128.load(b);
+      pLo = i64x2.add(pLo, i64x2.extend_low_i32x4_s(p));
+      pHi = i64x2.add(pHi, i64x2.extend_high_i32x4_s(p));
+      wLo = i64x2.add(wLo, i64x2.extend_low_i32x4_s(w));
+      wHi = i64x2.add(wHi, i64x2.extend_high_i32x4_s(w));
     }
-    let lo = i64x2.add(i64x2.mul(i64x2.add(i64x2.mul(i64x2.extend_low_i32x4_s(p), U), i64x2.extend_low_i32x4_s(w)), F), carryLo);
-    let hi = i64x2.add(i64x2.mul(i64x2.add(i64x2.mul(i64x2.extend_high_i32x4_s(p), U), i64x2.extend_high_i32x4_s(w)), F), carryHi);
+    let lo = i64x2.add(i64x2.mul(i64x2.add(i64x2.mul(pLo, U), wLo), F), carryLo);
+    let hi = i64x2.add(i64x2.mul(i64x2.add(i64x2.mul(pHi, U), wHi), F), carryHi);
     const s = load<i32>(sp, 8);
     if (s >= 0) {
       const ps = v128.load(plain + <usize>(12 * s)), ws = v128.load(weighted + <usize>(12 * s));

@@ -7,7 +7,7 @@ export * from './image.js';
 export * from './color/index.js';
 export * from './scores/index.js';
 export * from './resample.js';
-export { bandSplitRows, mergeBandSplits, spansFit, type BandFinish, type BandSplit } from './resample-columns.js';
+export { bandSplitRows, mergeBandSplits, type BandFinish, type BandSplit } from './resample-columns.js';
 export { areaScale, finishAreaRange, type AreaScale } from './area-finish.js';
 export * from './calibration/table.js';
 export * from './calibration/build.js';

@@ -28,14 +28,11 @@ export function rowShares(j: number, srcHeight: number, height: number): { row: 
   return { row, first, second: height - first };
 }
 
-/** Horizontal geometry of the area average: per source column its first output column, weight there, and whether it closes it. */
+/** Horizontal geometry of the area average, per output column, for the kernels' flushSpans. */
 export interface ColumnShares {
-  readonly colA: Int32Array;
-  readonly colWA: Float64Array;
-  readonly closes: Uint8Array;
   /** Units of a source column entirely inside one output column (the output width). */
   readonly full: number;
-  /** The same geometry per output column, for the kernels' flushSpans (see columnSpans). */
+  /** See columnSpans. */
   readonly spans: Int32Array;
 }
 
@@ -59,17 +56,6 @@ export function columnSpans(colA: Int32Array, colWA: Float64Array, full: number,
   }
   for (let j = 0; j < width; j++) if (spans[4 * j] < 0) spans[4 * j] = 0;
   return spans;
-}
-
-/**
- * Whether flushSpans's i32 lanes hold the whole columns' totals of an output row: at
- * most `maxWhole` columns of plain sums (≤ rows per output row × 255², squares) and of
- * weighted sums (≤ 2 · height · 255², two straddling rows).
- */
-export function spansFit(srcWidth: number, srcHeight: number, width: number, height: number): boolean {
-  const maxWhole = Math.ceil(srcWidth / width);
-  const rowsPerOutput = Math.ceil(srcHeight / height) + 1;
-  return maxWhole * Math.max(rowsPerOutput, 2 * height) * 65025 < 2 ** 31;
 }
 
 /**
@@ -168,10 +154,8 @@ export interface ColumnTarget {
 export class ColumnSession {
   private kernels!: Kernels;
   private readonly rowLength: number;
-  private readonly at: { plain: number; plainSq: number; weighted: number; weightedSq: number; colA: number; colWA: number; closes: number; spans: number; out: number; outSq: number };
+  private readonly at: { plain: number; plainSq: number; weighted: number; weightedSq: number; spans: number; out: number; outSq: number };
   private current = -1;
-  /** Whether flushSpans may filter the rows (see spansFit). */
-  private readonly fast: boolean;
   /** The band being added, [a, b) (see range): only used with a BandSplit. */
   private bandStart = 0;
   private bandEnd = Infinity;
@@ -181,15 +165,11 @@ export class ColumnSession {
     const rowLength = (this.rowLength = target.srcWidth * 3);
     const sq = target.squares !== null;
     const outLen = target.width * 3;
-    this.fast = spansFit(target.srcWidth, target.srcHeight, target.width, target.height);
     this.at = {
       plain: scratch.take(4 * rowLength),
       plainSq: sq ? scratch.take(4 * rowLength) : 0,
       weighted: scratch.take(4 * rowLength),
       weightedSq: sq ? scratch.take(4 * rowLength) : 0,
-      colA: scratch.take(4 * target.srcWidth),
-      colWA: scratch.take(8 * target.srcWidth),
-      closes: scratch.take(target.srcWidth),
       spans: scratch.take(16 * target.width),
       out: scratch.take(8 * outLen),
       outSq: sq ? scratch.take(8 * outLen) : 0,
@@ -207,9 +187,6 @@ export class ColumnSession {
       k.i32.set(state.plainSq, a.plainSq >> 2);
       k.i32.set(state.weightedSq, a.weightedSq >> 2);
     }
-    k.i32.set(shares.colA, a.colA >> 2);
-    k.f64.set(shares.colWA, a.colWA >> 3);
-    k.u8.set(shares.closes, a.closes);
     k.i32.set(shares.spans, a.spans >> 2);
     return this;
   }
@@ -300,13 +277,10 @@ export class ColumnSession {
     if (finish && at.sums === this.target.sums) finishAreaRange(at.sums, squares, finish.scale, finish.image, finish.spread, at.row * outLen, (at.row + 1) * outLen);
   }
 
-  /** One output row's filter (flushSpans where it fits, else flushColumns) into `out`. */
+  /** One output row's filter (the kernels' flushSpans) into `out`. */
   private filter(plain: number, weighted: number, out: number): void {
-    const { k } = this.kernels;
     const { srcWidth, height, width, shares } = this.target;
-    const a = this.at;
-    if (this.fast) k.flushSpans(plain, weighted, height, a.spans, width, shares.full, srcWidth, out);
-    else k.flushColumns(plain, weighted, height, a.colA, a.colWA, a.closes, shares.full, srcWidth, out, width * 3);
+    this.kernels.k.flushSpans(plain, weighted, height, this.at.spans, width, shares.full, srcWidth, out);
   }
 
   /**

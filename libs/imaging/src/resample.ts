@@ -217,7 +217,7 @@ export class AreaAccumulator {
   columnTarget(): ColumnTarget {
     const state = (this.columns ??= columnState(this.srcWidth * 3, this.squares !== null));
     const spans = (this.spans ??= columnSpans(this.colA, this.colWA, this.width, this.width));
-    const shares: ColumnShares = { colA: this.colA, colWA: this.colWA, closes: this.closes, full: this.width, spans };
+    const shares: ColumnShares = { full: this.width, spans };
     return { srcWidth: this.srcWidth, srcHeight: this.srcHeight, width: this.width, height: this.height, shares, state, sums: this.sums, squares: this.squares, split: this.split, finish: this.finishing };
   }
 

@@ -23,7 +23,6 @@ interface WasmMemory {
 export interface KernelExports {
   addRows(src: number, rowLen: number, count: number, plain: number, sq: number): void;
   addWeightedRow(src: number, rowLen: number, w: number, weighted: number, sq: number): void;
-  flushColumns(plain: number, weighted: number, unit: number, colA: number, colWA: number, closes: number, full: number, srcWidth: number, out: number, outLen: number): void;
   flushSpans(plain: number, weighted: number, unit: number, spans: number, outCols: number, full: number, srcWidth: number, out: number): void;
   lutRun(lut: number, lat: number, cache: number, sR: number, sG: number, pa: number, pb: number): void;
   blendRun(regs: number, coef: number, n: number, lat: number, sR: number, sG: number, pa: number, pb: number, gx: number, gx0: number): void;

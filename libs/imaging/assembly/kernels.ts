@@ -607,7 +607,54 @@ export function simCells(src: usize, n: i32, size: i32, v0: usize, v1: usize, v2
   const scale = <f32>(size - 1) / <f32>255;
   const m = size - 2;
   const sR = <usize>(size * size * 16), sG = <usize>(size * 16);
-  for (let i = 0; i < n; i++) {
+  // Four pixels at a time, branch-free (the six-way choice of a tetrahedron mispredicts
+  // on photographs' noisy colours); the rest one by one, with the same arithmetic.
+  const quads = n & ~3;
+  const scaleV = f32x4.splat(scale), mV = i32x4.splat(m), one = f32x4.splat(1);
+  const sRV = i32x4.splat(<i32>sR), sGV = i32x4.splat(<i32>sG), s16 = i32x4.splat(16);
+  for (let i = 0; i < quads; i += 4) {
+    const p = src + (<usize>i << 4);
+    const p0 = v128.load(p), p1 = v128.load(p, 16), p2 = v128.load(p, 32), p3 = v128.load(p, 48);
+    const rg01 = v128.shuffle<f32>(p0, p1, 0, 4, 1, 5), rg23 = v128.shuffle<f32>(p2, p3, 0, 4, 1, 5);
+    const b01 = v128.shuffle<f32>(p0, p1, 2, 6, 2, 6), b23 = v128.shuffle<f32>(p2, p3, 2, 6, 2, 6);
+    const fr = f32x4.mul(v128.shuffle<f32>(rg01, rg23, 0, 1, 4, 5), scaleV);
+    const fg = f32x4.mul(v128.shuffle<f32>(rg01, rg23, 2, 3, 6, 7), scaleV);
+    const fb = f32x4.mul(v128.shuffle<f32>(b01, b23, 0, 1, 4, 5), scaleV);
+    const ir = i32x4.min_s(i32x4.trunc_sat_f32x4_s(fr), mV), ig = i32x4.min_s(i32x4.trunc_sat_f32x4_s(fg), mV), ib = i32x4.min_s(i32x4.trunc_sat_f32x4_s(fb), mV);
+    const dr = f32x4.sub(fr, f32x4.convert_i32x4_s(ir)), dg = f32x4.sub(fg, f32x4.convert_i32x4_s(ig)), db = f32x4.sub(fb, f32x4.convert_i32x4_s(ib));
+    const base = i32x4.add(i32x4.add(i32x4.mul(ir, sRV), i32x4.mul(ig, sGV)), i32x4.shl(ib, 4));
+    // The scalar path's six cases as lane masks (ties resolved as it resolves them).
+    const geRG = f32x4.ge(dr, dg), geGB = f32x4.ge(dg, db), geRB = f32x4.ge(dr, db), geBG = f32x4.ge(db, dg), geBR = f32x4.ge(db, dr);
+    const c1 = v128.and(geRG, geGB);
+    const c2 = v128.and(v128.andnot(geRG, geGB), geRB);
+    const c3 = v128.andnot(geRG, v128.or(geGB, geRB));
+    const c4 = v128.andnot(geBG, geRG);
+    const c5 = v128.andnot(v128.andnot(geBR, geRG), geBG);
+    const c6 = v128.not(v128.or(geRG, v128.or(geBG, geBR)));
+    // Each case walks the axes from the largest fraction down: w = (1 − max, max − mid, mid − min, min).
+    const maxR = v128.or(c1, c2), maxB = v128.or(c3, c4);
+    const midG = v128.or(c1, c4), midB = v128.or(c2, c5);
+    const minB = v128.or(c1, c6), minG = v128.or(c2, c3);
+    const hi = v128.bitselect(dr, v128.bitselect(db, dg, maxB), maxR);
+    const mid = v128.bitselect(dg, v128.bitselect(db, dr, midB), midG);
+    const lo = v128.bitselect(db, v128.bitselect(dg, dr, minG), minB);
+    const o1 = v128.bitselect(sRV, v128.bitselect(s16, sGV, maxB), maxR);
+    const o2 = i32x4.add(o1, v128.bitselect(sGV, v128.bitselect(s16, sRV, midB), midG));
+    const q = <usize>i << 2;
+    v128.store(v0 + q, base);
+    v128.store(v1 + q, i32x4.add(base, o1));
+    v128.store(v2 + q, i32x4.add(base, o2));
+    // The weights back to one f32 × 4 per pixel (a 4 × 4 transpose).
+    const w0 = f32x4.sub(one, hi), w1 = f32x4.sub(hi, mid), w2 = f32x4.sub(mid, lo), w3 = lo;
+    const a01 = v128.shuffle<f32>(w0, w1, 0, 4, 1, 5), a23 = v128.shuffle<f32>(w2, w3, 0, 4, 1, 5);
+    const b01w = v128.shuffle<f32>(w0, w1, 2, 6, 3, 7), b23w = v128.shuffle<f32>(w2, w3, 2, 6, 3, 7);
+    const o = w + (<usize>i << 4);
+    v128.store(o, v128.shuffle<f32>(a01, a23, 0, 1, 4, 5));
+    v128.store(o, v128.shuffle<f32>(a01, a23, 2, 3, 6, 7), 16);
+    v128.store(o, v128.shuffle<f32>(b01w, b23w, 0, 1, 4, 5), 32);
+    v128.store(o, v128.shuffle<f32>(b01w, b23w, 2, 3, 6, 7), 48);
+  }
+  for (let i = quads; i < n; i++) {
     const p = src + (<usize>i << 4);
     const fr = load<f32>(p) * scale, fg = load<f32>(p, 4) * scale, fb = load<f32>(p, 8) * scale;
     const ir = min(<i32>fr, m), ig = min(<i32>fg, m), ib = min(<i32>fb, m);
@@ -875,37 +922,65 @@ export function operatorNodes(c: usize, op: usize, lin: usize, size: i32, nodes:
  * double-precision operations in the same order as the JavaScript it replaces.
  */
 export function regionSums(data: usize, labels: usize, width: i32, rows: i32, next: bool, out: usize): void {
+  // The current label's ten sums live in locals while the label repeats (runs along
+  // rows): the same additions in the same order, without a store-to-load round trip
+  // through memory between one pixel's addition and the next (≈ 3× faster).
+  let cur: usize = 0, held = false;
+  let n = 0.0, sR = 0.0, sG = 0.0, sB = 0.0, sRg = 0.0, sRg2 = 0.0, sYb = 0.0, sYb2 = 0.0, sDiff = 0.0, sPairs = 0.0;
   for (let y = 0; y < rows; y++) {
     const hasDown = y + 1 < rows || next;
     for (let x = 0; x < width; x++) {
       const p = <usize>(y * width + x);
-      const l = <usize>load<u8>(labels + p) << 3;
+      const label = load<u8>(labels + p);
+      const l = <usize>label << 3;
+      if (!held || l != cur) {
+        if (held) storeRegionSums(out + cur, n, sR, sG, sB, sRg, sRg2, sYb, sYb2, sDiff, sPairs);
+        const f = out + l;
+        n = load<f64>(f); sR = load<f64>(f, 2048); sG = load<f64>(f, 4096); sB = load<f64>(f, 6144); sRg = load<f64>(f, 8192);
+        sRg2 = load<f64>(f, 10240); sYb = load<f64>(f, 12288); sYb2 = load<f64>(f, 14336); sDiff = load<f64>(f, 16384); sPairs = load<f64>(f, 18432);
+        cur = l;
+        held = true;
+      }
       const o = data + p * 12;
       const r = <f64>load<f32>(o), g = <f64>load<f32>(o, 4), b = <f64>load<f32>(o, 8);
       const rg = abs(r - g);
       const yb = abs(0.5 * (r + g) - b);
-      const f = out + l;
-      store<f64>(f, load<f64>(f) + 1);
-      store<f64>(f, load<f64>(f, 2048) + r, 2048);
-      store<f64>(f, load<f64>(f, 4096) + g, 4096);
-      store<f64>(f, load<f64>(f, 6144) + b, 6144);
-      store<f64>(f, load<f64>(f, 8192) + rg, 8192);
-      store<f64>(f, load<f64>(f, 10240) + rg * rg, 10240);
-      store<f64>(f, load<f64>(f, 12288) + yb, 12288);
-      store<f64>(f, load<f64>(f, 14336) + yb * yb, 14336);
-      if (x + 1 < width && load<u8>(labels + p + 1) == load<u8>(labels + p)) {
+      n += 1;
+      sR += r;
+      sG += g;
+      sB += b;
+      sRg += rg;
+      sRg2 += rg * rg;
+      sYb += yb;
+      sYb2 += yb * yb;
+      if (x + 1 < width && load<u8>(labels + p + 1) == label) {
         const dr = r - <f64>load<f32>(o, 12), dg = g - <f64>load<f32>(o, 16), db = b - <f64>load<f32>(o, 20);
-        store<f64>(f, load<f64>(f, 16384) + 2 * (dr * dr + dg * dg + db * db), 16384);
-        store<f64>(f, load<f64>(f, 18432) + 2, 18432);
+        sDiff += 2 * (dr * dr + dg * dg + db * db);
+        sPairs += 2;
       }
-      if (hasDown && load<u8>(labels + p + <usize>width) == load<u8>(labels + p)) {
+      if (hasDown && load<u8>(labels + p + <usize>width) == label) {
         const q = o + <usize>width * 12;
         const dr = r - <f64>load<f32>(q), dg = g - <f64>load<f32>(q, 4), db = b - <f64>load<f32>(q, 8);
-        store<f64>(f, load<f64>(f, 16384) + 2 * (dr * dr + dg * dg + db * db), 16384);
-        store<f64>(f, load<f64>(f, 18432) + 2, 18432);
+        sDiff += 2 * (dr * dr + dg * dg + db * db);
+        sPairs += 2;
       }
     }
   }
+  if (held) storeRegionSums(out + cur, n, sR, sG, sB, sRg, sRg2, sYb, sYb2, sDiff, sPairs);
+}
+
+/** One label's ten sums back into regionSums' arrays (`f`: the label's slot in the first). */
+@inline function storeRegionSums(f: usize, n: f64, sR: f64, sG: f64, sB: f64, sRg: f64, sRg2: f64, sYb: f64, sYb2: f64, sDiff: f64, sPairs: f64): void {
+  store<f64>(f, n);
+  store<f64>(f, sR, 2048);
+  store<f64>(f, sG, 4096);
+  store<f64>(f, sB, 6144);
+  store<f64>(f, sRg, 8192);
+  store<f64>(f, sRg2, 10240);
+  store<f64>(f, sYb, 12288);
+  store<f64>(f, sYb2, 14336);
+  store<f64>(f, sDiff, 16384);
+  store<f64>(f, sPairs, 18432);
 }
 
 // ---- The guided filter's per-pixel steps (render/guided-filter.ts) --------------------

@@ -112,12 +112,6 @@ export class RenderPool {
     }).unref();
   }
 
-  /** Splits [0, height) into one strip of rows per thread. */
-  strips(height: number): Array<[number, number]> {
-    const n = Math.max(1, Math.min(this.threads, height));
-    return Array.from({ length: n }, (_, i) => [Math.floor((i * height) / n), Math.floor(((i + 1) * height) / n)] as [number, number]);
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     this.spare = null;

@@ -57,18 +57,24 @@ export interface ApplyTask {
   readonly into?: SharedSums;
 }
 
-/** Solve some regions of a planning round (solveRegion), at the working size. */
+/**
+ * Solve regions of a planning round (solveRegion), at the working size: all of
+ * `requests`, or with `claim` (an Int32 counter at 0, shared by every task of the
+ * round) the ones this task takes, one at a time, until none are left.
+ */
 export interface SolveTask {
   readonly kind: 'solve';
   readonly requests: readonly RegionSolveRequest[];
   readonly source: PlanSource;
   readonly table: CalibrationTable;
+  readonly claim?: SharedArrayBuffer;
 }
 
-/** Sample some regions' final LUTs (regionLut). */
+/** Sample regions' final LUTs (regionLut): all of `requests`, or those taken from `claim` (see SolveTask). */
 export interface LutTask {
   readonly kind: 'luts';
   readonly requests: readonly RegionLutRequest[];
+  readonly claim?: SharedArrayBuffer;
 }
 
 export type Task = DownsampleTask | ApplyTask | SolveTask | LutTask;
@@ -80,5 +86,7 @@ export interface TaskResult {
   /** The output rows [first, end) the sums cover (all others are zero). */
   readonly rows: readonly [number, number] | null;
   readonly solves: readonly RegionSolveResponse[] | null;
+  /** The LUTs this task sampled, and the index in the task's requests of each. */
   readonly luts: readonly Float32Array[] | null;
+  readonly lutIndices: readonly number[] | null;
 }

@@ -2,7 +2,8 @@ import { DEFAULT_CALIBRATION, render } from '@pertouch/imaging';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSample, loadSampleMask } from '../../imaging/src/testing/fixtures.js';
 import { RenderPool } from './pool.js';
-import { dealSolves, renderParallel } from './render-parallel.js';
+import { largestFirst, renderParallel } from './render-parallel.js';
+import { taken } from './run-task.js';
 
 describe('renderParallel', () => {
   const pool = RenderPool.create(2);
@@ -20,16 +21,17 @@ describe('renderParallel', () => {
     expect(parallel.report).toEqual(serial.report);
   });
 
-  it('splits rows into one strip per thread, covering every row once', () => {
-    expect(pool.strips(7)).toEqual([[0, 3], [3, 7]]);
-    expect(RenderPool.create(1).strips(5)).toEqual([[0, 5]]);
+  it('hands every item of a shared claim to exactly one taker, as each asks for the next', () => {
+    const claim = new SharedArrayBuffer(4);
+    const [a, b] = [taken(claim, 5), taken(claim, 5)];
+    const got = [a.next().value, b.next().value, b.next().value, a.next().value, b.next().value, a.next().done, b.next().done];
+    expect(got).toEqual([0, 1, 2, 3, 4, true, true]);
+    expect([...taken(undefined, 3)]).toEqual([0, 1, 2]);
   });
 
-  it('deals a round\'s region solves to the threads by pixel count, each region once', () => {
+  it('solves a round largest region first', () => {
     const request = (id: number, pixels: number) => ({ id, pixels, asShotRaw: {} as never, aim: {} as never, proxy: null, previous: null });
-    const batches = dealSolves([request(1, 10), request(2, 50), request(3, 30), request(4, 25)], 2);
-    expect(batches.map((b) => b.map((r) => r.id))).toEqual([[2, 1], [3, 4]]); // 60 and 55 pixels
-    expect(dealSolves([request(1, 10)], 2)).toHaveLength(1);
+    expect(largestFirst([request(1, 10), request(2, 50), request(3, 30)]).map((r) => r.id)).toEqual([2, 3, 1]);
   });
 
   it('hands a pre-mapped spare buffer to the next image of its size, once', async () => {

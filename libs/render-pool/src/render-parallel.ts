@@ -78,18 +78,20 @@ function shareSource(source: PlanSource): PlanSource {
 }
 
 /**
- * Deals a round's region solves out to `threads` batches, largest region first, each to
- * the batch with the fewest pixels so far (a solve's cost grows with its region's pixels).
+ * The tasks of a pass over `count` items (region solves, LUTs): one per thread (at most
+ * one per item), all taking items from one shared counter (see SolveTask). Fixed shares
+ * were balanced by the items' sizes, yet on a two-core machine one worker often shares
+ * its core with the calling thread (which computes the feathering meanwhile) and took
+ * twice as long as the other, which then sat idle.
  */
-export function dealSolves(requests: readonly RegionSolveRequest[], threads: number): RegionSolveRequest[][] {
-  const batches: RegionSolveRequest[][] = Array.from({ length: Math.max(1, Math.min(threads, requests.length)) }, () => []);
-  const load = new Array<number>(batches.length).fill(0);
-  for (const r of [...requests].sort((a, b) => b.pixels - a.pixels)) {
-    const k = load.indexOf(Math.min(...load));
-    batches[k].push(r);
-    load[k] += r.pixels;
-  }
-  return batches;
+function claimedTasks<T>(pool: RenderPool, count: number, task: (claim: SharedArrayBuffer) => T): T[] {
+  const claim = new SharedArrayBuffer(4);
+  return Array.from({ length: Math.max(1, Math.min(pool.threads, count)) }, () => task(claim));
+}
+
+/** A round's region solves, largest region first (a solve's cost grows with its region's pixels): the last ones taken are the quick ones. */
+export function largestFirst(requests: readonly RegionSolveRequest[]): RegionSolveRequest[] {
+  return [...requests].sort((a, b) => b.pixels - a.pixels);
 }
 
 /**
@@ -115,7 +117,8 @@ export async function planParallel(
     const request = step.value;
     if (request.kind === 'solve') {
       const source = (shared ??= shareSource(request.source));
-      pending = pool.run(dealSolves(request.requests, pool.threads).map((requests) => ({ kind: 'solve' as const, requests, source, table })));
+      const requests = largestFirst(request.requests);
+      pending = pool.run(claimedTasks(pool, requests.length, (claim) => ({ kind: 'solve' as const, requests, source, table, claim })));
       // Awaited at the next 'collect'; if planning throws first, the rejection must not go unhandled.
       pending.catch(() => undefined);
       step = steps.next(undefined);
@@ -124,9 +127,8 @@ export async function planParallel(
       pending = null;
       step = steps.next({ solves: results.flatMap((r) => r.solves ?? []) });
     } else if (request.kind === 'luts') {
-      // One contiguous share of the regions per thread, so the LUTs come back in order.
-      const shares = pool.strips(request.requests.length).map(([a, b]) => request.requests.slice(a, b));
-      pendingLuts = pool.run(shares.map((requests) => ({ kind: 'luts' as const, requests })));
+      const requests = request.requests;
+      pendingLuts = pool.run(claimedTasks(pool, requests.length, (claim) => ({ kind: 'luts' as const, requests, claim })));
       pendingLuts.catch(() => undefined);
       step = steps.next(undefined);
     } else if (request.kind === 'plan') {
@@ -135,7 +137,10 @@ export async function planParallel(
     } else {
       const results: TaskResult[] = pendingLuts ? await pendingLuts : [];
       pendingLuts = null;
-      step = steps.next({ luts: results.flatMap((r) => r.luts ?? []) });
+      // Back in the requests' order.
+      const luts: Float32Array[] = [];
+      for (const r of results) r.luts?.forEach((lut, j) => (luts[(r.lutIndices as readonly number[])[j]] = lut));
+      step = steps.next({ luts });
     }
   }
   return step.value;

@@ -44,19 +44,30 @@ function accumulator(srcWidth: number, srcHeight: number, size: { width: number;
 /** Runs one task (a strip, or a batch of region solves); the same code runs on a worker thread or inline. */
 export function runTask(task: Task): TaskResult {
   if (task.kind === 'solve') {
+    const solves: RegionSolveResponse[] = [];
     // New proxies are built in shared memory (shareProxy then copies nothing).
-    const solves = task.requests.map((r) => solveRegion(r, task.source, task.table, (bytes) => new SharedArrayBuffer(bytes)));
-    return { sums: null, squares: null, rows: null, solves: solves.map((r) => ({ ...r, proxy: shareProxy(r.proxy) })), luts: null };
+    for (const i of taken(task.claim, task.requests.length)) {
+      const solved = solveRegion(task.requests[i], task.source, task.table, (bytes) => new SharedArrayBuffer(bytes));
+      solves.push({ ...solved, proxy: shareProxy(solved.proxy) });
+    }
+    return { ...NO_RESULT, solves };
   }
-  if (task.kind === 'luts') return { sums: null, squares: null, rows: null, solves: null, luts: task.requests.map(regionLut) };
+  if (task.kind === 'luts') {
+    const luts: Float32Array[] = [], lutIndices: number[] = [];
+    for (const i of taken(task.claim, task.requests.length)) {
+      luts.push(regionLut(task.requests[i]));
+      lutIndices.push(i);
+    }
+    return { ...NO_RESULT, luts, lutIndices };
+  }
   if (task.kind === 'downsample') {
     const src = viewOf(task.src);
     const span = { first: task.y1, end: task.y0 };
     const ranges = task.claim ? claimed(task.claim, task.y1, span) : [[(span.first = task.y0), (span.end = task.y1)] as [number, number]];
     const acc = accumulator(src.width, src.height, task, task.squares, task).addRanges(src.data, ranges);
-    if (task.into) return { sums: null, squares: null, rows: null, solves: null, luts: null };
+    if (task.into) return NO_RESULT;
     const rows = span.first < span.end ? outputRows(span.first, span.end, src.height, task.height) : ([0, 0] as [number, number]);
-    return { sums: acc.sums, squares: acc.squares, rows, solves: null, luts: null };
+    return { ...NO_RESULT, sums: acc.sums, squares: acc.squares, rows };
   }
   const src = viewOf(task.src);
   const dst = viewOf(task.dst);
@@ -65,7 +76,24 @@ export function runTask(task: Task): TaskResult {
   const span = { first: task.y1, end: task.y0 };
   applyPlanRanges(task.plan, src, dst, task.claim ? claimed(task.claim, task.y1, span) : [[(span.first = task.y0), (span.end = task.y1)]], acc);
   const rows = task.measure ? (span.first < span.end ? outputRows(span.first, span.end, dst.height, task.measure.height) : ([0, 0] as [number, number])) : null;
-  return { sums: acc && !task.into ? acc.sums : null, squares: null, rows, solves: null, luts: null };
+  return { ...NO_RESULT, sums: acc && !task.into ? acc.sums : null, rows };
+}
+
+const NO_RESULT: TaskResult = { sums: null, squares: null, rows: null, solves: null, luts: null, lutIndices: null };
+
+/**
+ * Indices 0 … count − 1: all of them, or with `claim` those this thread takes from the
+ * shared counter, one at a time and only when it is ready for the next — so a thread
+ * that gets less of the machine (another thread sharing its core) takes fewer, and
+ * every index goes to exactly one of the threads sharing the counter.
+ */
+export function* taken(claim: SharedArrayBuffer | undefined, count: number): Generator<number> {
+  if (!claim) {
+    for (let i = 0; i < count; i++) yield i;
+    return;
+  }
+  const counter = new Int32Array(claim);
+  for (let i = Atomics.add(counter, 0, 1); i < count; i = Atomics.add(counter, 0, 1)) yield i;
 }
 
 /** Bands of rows claimed from the shared counter until it passes y1; `span` records the first and last row claimed. */

@@ -1,4 +1,4 @@
-// Worker-thread entry: runs the tasks (strips, planning solves and LUTs) posted by RenderPool.
+// Worker-thread entry: runs the tasks (bands of rows, planning solves and LUTs) posted by RenderPool.
 import { parentPort } from 'node:worker_threads';
 import type { Task, TaskResult } from './protocol.js';
 import { runTask } from './run-task.js';

@@ -356,6 +356,31 @@ export function applyRow(row: usize, modes: usize, reach: usize, starts: usize, 
   return v128.shuffle<f32>(f32x4.demote_f64x2_zero(lo), f32x4.demote_f64x2_zero(hi), 0, 1, 4, 5);
 }
 
+/** boxMean4's horizontal pass over one row (f32 × 4 per pixel at `row`, sums to `trow`). */
+function boxRow(row: usize, trow: usize, width: i32, radius: i32): void {
+  const reach = min(radius, width - 1);
+  let lo = f64x2.splat(0), hi = f64x2.splat(0);
+  for (let x = 0; x <= reach; x++) {
+    const v = v128.load(row + (<usize>x << 4));
+    lo = f64x2.add(lo, promoteLow(v));
+    hi = f64x2.add(hi, promoteHigh(v));
+  }
+  for (let x = 0; x < width; x++) {
+    v128.store(trow + (<usize>x << 4), demote(lo, hi));
+    const add = x + radius + 1, sub = x - radius;
+    if (add < width) {
+      const v = v128.load(row + (<usize>add << 4));
+      lo = f64x2.add(lo, promoteLow(v));
+      hi = f64x2.add(hi, promoteHigh(v));
+    }
+    if (sub >= 0) {
+      const v = v128.load(row + (<usize>sub << 4));
+      lo = f64x2.sub(lo, promoteLow(v));
+      hi = f64x2.sub(hi, promoteHigh(v));
+    }
+  }
+}
+
 /**
  * Box means of four interleaved channels (f32 × 4 per pixel) over the (2r+1)² window
  * clipped to the width × height image, by running sums in double precision: a
@@ -363,30 +388,7 @@ export function applyRow(row: usize, modes: usize, reach: usize, starts: usize, 
  * dividing by the clipped window's area. `col` holds f64 × 4 per column.
  */
 export function boxMean4(src: usize, width: i32, height: i32, radius: i32, out: usize, tmp: usize, col: usize): void {
-  const reach = min(radius, width - 1);
-  for (let y = 0; y < height; y++) {
-    const row = src + (<usize>(y * width) << 4), trow = tmp + (<usize>(y * width) << 4);
-    let lo = f64x2.splat(0), hi = f64x2.splat(0);
-    for (let x = 0; x <= reach; x++) {
-      const v = v128.load(row + (<usize>x << 4));
-      lo = f64x2.add(lo, promoteLow(v));
-      hi = f64x2.add(hi, promoteHigh(v));
-    }
-    for (let x = 0; x < width; x++) {
-      v128.store(trow + (<usize>x << 4), demote(lo, hi));
-      const add = x + radius + 1, sub = x - radius;
-      if (add < width) {
-        const v = v128.load(row + (<usize>add << 4));
-        lo = f64x2.add(lo, promoteLow(v));
-        hi = f64x2.add(hi, promoteHigh(v));
-      }
-      if (sub >= 0) {
-        const v = v128.load(row + (<usize>sub << 4));
-        lo = f64x2.sub(lo, promoteLow(v));
-        hi = f64x2.sub(hi, promoteHigh(v));
-      }
-    }
-  }
+  for (let y = 0; y < height; y++) boxRow(src + (<usize>(y * width) << 4), tmp + (<usize>(y * width) << 4), width, radius);
   memory.fill(col, 0, <usize>width << 5);
   for (let y = 0, top = min(radius, height - 1); y <= top; y++) {
     const trow = tmp + (<usize>(y * width) << 4);
@@ -595,6 +597,35 @@ export function simSigma(work: usize, spread: usize, n: i32, hi: usize, lo: usiz
     v128.store(hi + q, f32x4.replace_lane(f32x4.min(f32x4.add(m, s), f32x4.splat(255)), 3, 0));
     v128.store(lo + q, f32x4.replace_lane(f32x4.max(f32x4.sub(m, s), f32x4.splat(0)), 3, 0));
   }
+}
+
+/**
+ * A region's feathered weights at the working pixels (simulate.ts): w = clamp(a·I/255 + b,
+ * 0, 1) (guided filter, He et al. 2013) for both sigma images (`hi`, `lo`: f32 × 4 per
+ * pixel of a W-wide image) over the feather's window (`ab`: a_r, a_g, a_b, b as f32 × 4
+ * per window pixel, w × h at x0, y0), in double precision as the JavaScript it replaces.
+ * Pixels where both weights are zero are dropped: the others' indices (i32) and weights
+ * (f32) go to `at`, `wHi`, `wLo`. Returns how many.
+ */
+export function simWeights(ab: usize, W: i32, x0: i32, y0: i32, w: i32, h: i32, hi: usize, lo: usize, at: usize, wHi: usize, wLo: usize): i32 {
+  let m = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = ab + (<usize>(y * w + x) << 4);
+      const i = (y + y0) * W + x + x0;
+      const ph = hi + (<usize>i << 4), pl = lo + (<usize>i << 4);
+      const a0 = <f64>load<f32>(o), a1 = <f64>load<f32>(o, 4), a2 = <f64>load<f32>(o, 8), b = <f64>load<f32>(o, 12);
+      const wh = (a0 * <f64>load<f32>(ph) + a1 * <f64>load<f32>(ph, 4) + a2 * <f64>load<f32>(ph, 8)) / 255 + b;
+      const wl = (a0 * <f64>load<f32>(pl) + a1 * <f64>load<f32>(pl, 4) + a2 * <f64>load<f32>(pl, 8)) / 255 + b;
+      if (wh <= 0 && wl <= 0) continue;
+      const q = <usize>m << 2;
+      store<i32>(at + q, i);
+      store<f32>(wHi + q, <f32>(wh >= 1 ? 1.0 : wh <= 0 ? 0.0 : wh));
+      store<f32>(wLo + q, <f32>(wl >= 1 ? 1.0 : wl <= 0 ? 0.0 : wl));
+      m++;
+    }
+  }
+  return m;
 }
 
 /**

@@ -17,15 +17,6 @@ import { fillLutNodes } from './lut.js';
 import type { RegionOperator } from './operators.js';
 import { Scratch, acquireKernels, releaseKernels, type Kernels } from '../wasm/kernels.js';
 
-/** A region's reach: the working pixels where its weight is not zero, and the weights there. */
-interface RegionWeights {
-  /** Pixel indices of the pixels with a non-zero weight for either sigma image. */
-  readonly at: Int32Array;
-  /** Weights at those pixels for the high and the low sigma image. */
-  readonly hi: Float32Array;
-  readonly lo: Float32Array;
-}
-
 /** Where the simulation's data lie in its kernels instance (addresses; f32 × 4 per pixel for images). */
 interface SimulationMemory {
   readonly hi: number;
@@ -34,7 +25,7 @@ interface SimulationMemory {
   readonly outLo: number;
   /** Interleaved RGB f32: the simulated image, read by analyzeWorking in place. */
   readonly mean: number;
-  /** Per region: pixel indices and the weights of the high and the low sigma image. */
+  /** Per region: the indices of the pixels it reaches (a non-zero weight for either sigma image) and the weights there. */
   readonly at: number[];
   readonly wHi: number[];
   readonly wLo: number[];
@@ -50,7 +41,8 @@ interface CellMemory {
 
 export class WorkingSimulator {
   private readonly pixels: number;
-  private readonly weights: RegionWeights[];
+  /** Per region: how many pixels it reaches (see SimulationMemory.at). */
+  private readonly reach: number[];
   /** A kernels instance of the simulator's own: its images and weights stay there across rounds. */
   private readonly k: Kernels;
   private readonly scratch: Scratch;
@@ -66,55 +58,30 @@ export class WorkingSimulator {
     this.k = acquireKernels();
     this.scratch = new Scratch(this.k);
     const take = (bytes: number) => this.scratch.take(bytes);
-    const images = { work: take(4 * n), spread: take(4 * n), hi: take(16 * pixels), lo: take(16 * pixels) };
-    let k = this.scratch.commit();
-    // The two sigma images (mean ± block spread), f32 × 4 per pixel.
-    k.f32.set(work.data, images.work >> 2);
-    if (spread) k.f32.set(spread, images.spread >> 2);
-    k.k.simSigma(images.work, spread ? images.spread : 0, pixels, images.hi, images.lo);
-    this.weights = feathers.map((f) => this.weightsOf(f, k.f32, images.hi >> 2, images.lo >> 2));
+    const images = { work: take(4 * n), spread: take(4 * n) };
+    // Each region's weights take at most its feather window (zeros are dropped).
+    const windows = feathers.map((f) => f.width * f.height);
     const mem = (this.mem = {
-      hi: images.hi,
-      lo: images.lo,
+      hi: take(16 * pixels),
+      lo: take(16 * pixels),
       outHi: take(16 * pixels),
       outLo: take(16 * pixels),
       mean: take(4 * n),
-      at: this.weights.map((wk) => take(4 * wk.at.length)),
-      wHi: this.weights.map((wk) => take(4 * wk.at.length)),
-      wLo: this.weights.map((wk) => take(4 * wk.at.length)),
+      at: windows.map((m) => take(4 * m)),
+      wHi: windows.map((m) => take(4 * m)),
+      wLo: windows.map((m) => take(4 * m)),
     });
-    k = this.scratch.commit();
-    this.weights.forEach((wk, r) => {
-      k.i32.set(wk.at, mem.at[r] >> 2);
-      k.f32.set(wk.hi, mem.wHi[r] >> 2);
-      k.f32.set(wk.lo, mem.wLo[r] >> 2);
+    const ab = take(16 * Math.max(0, ...windows));
+    const k = this.scratch.commit();
+    // The two sigma images (mean ± block spread), f32 × 4 per pixel.
+    k.f32.set(work.data, images.work >> 2);
+    if (spread) k.f32.set(spread, images.spread >> 2);
+    k.k.simSigma(images.work, spread ? images.spread : 0, pixels, mem.hi, mem.lo);
+    // w = clamp(a·I + b, 0, 1) at each pixel of the feather window, for both sigma images (simWeights).
+    this.reach = feathers.map((f, r) => {
+      k.f32.set(f.ab, ab >> 2);
+      return k.k.simWeights(ab, work.width, f.x0, f.y0, f.width, f.height, mem.hi, mem.lo, mem.at[r], mem.wHi[r], mem.wLo[r]);
     });
-  }
-
-  /**
-   * w = clamp(a·I + b, 0, 1) at each pixel of the feather window (guided filter, He et
-   * al. 2013) for both sigma images (f32 × 4 per pixel in `f32` from hi and lo); zeros dropped.
-   */
-  private weightsOf(f: FeatherCoefficients, f32: Float32Array, hi: number, lo: number): RegionWeights {
-    const W = this.prepared.work.width;
-    const n = f.width * f.height;
-    const at = new Int32Array(n), wHi = new Float32Array(n), wLo = new Float32Array(n);
-    let m = 0;
-    for (let y = 0; y < f.height; y++) {
-      for (let x = 0; x < f.width; x++) {
-        const o = 4 * (y * f.width + x), i = (y + f.y0) * W + x + f.x0, h = hi + 4 * i, l = lo + 4 * i;
-        const a0 = f.ab[o], a1 = f.ab[o + 1], a2 = f.ab[o + 2], b = f.ab[o + 3];
-        const wh = (a0 * f32[h] + a1 * f32[h + 1] + a2 * f32[h + 2]) / 255 + b;
-        const wl = (a0 * f32[l] + a1 * f32[l + 1] + a2 * f32[l + 2]) / 255 + b;
-        if (wh <= 0 && wl <= 0) continue;
-        at[m] = i;
-        wHi[m] = wh >= 1 ? 1 : wh <= 0 ? 0 : wh;
-        wLo[m] = wl >= 1 ? 1 : wl <= 0 ? 0 : wl;
-        m++;
-      }
-    }
-    // Views, not copies: they are copied into the kernels' memory once (and read there by markNodes).
-    return { at: at.subarray(0, m), hi: wHi.subarray(0, m), lo: wLo.subarray(0, m) };
   }
 
   /**
@@ -132,7 +99,7 @@ export class WorkingSimulator {
     k.u8.copyWithin(mem.outHi, mem.hi, mem.hi + 16 * pixels);
     k.u8.copyWithin(mem.outLo, mem.lo, mem.lo + 16 * pixels);
     const far = cells.far;
-    for (let r = 0; r < this.weights.length; r++) {
+    for (let r = 0; r < this.reach.length; r++) {
       const nodes = cells.nodes[r];
       // The regions' full LUTs when the caller has them (the plan's final ones: the same numbers), else the nodes sampled.
       let lut = luts?.[r];
@@ -145,7 +112,7 @@ export class WorkingSimulator {
         k.f32[q + 1] = lut[o + 1] * 255;
         k.f32[q + 2] = lut[o + 2] * 255;
       }
-      const count = this.weights[r].at.length;
+      const count = this.reach[r];
       const { hi, lo } = cells.mem;
       k.k.simBlend(cells.lutAt[r], hi.v0, hi.v1, hi.v2, hi.w, far, mem.hi, mem.outHi, mem.at[r], mem.wHi[r], count);
       k.k.simBlend(cells.lutAt[r], lo.v0, lo.v1, lo.v2, lo.w, far, mem.lo, mem.outLo, mem.at[r], mem.wLo[r], count);
@@ -184,19 +151,19 @@ export class WorkingSimulator {
     const { pixels } = this;
     const cellMemory = (): CellMemory => ({ v0: this.scratch.take(4 * pixels), v1: this.scratch.take(4 * pixels), v2: this.scratch.take(4 * pixels), w: this.scratch.take(16 * pixels) });
     const mem = { hi: cellMemory(), lo: cellMemory() };
-    const lutAt = this.weights.map(() => this.scratch.take(16 * lutSize * lutSize * lutSize));
+    const lutAt = this.reach.map(() => this.scratch.take(16 * lutSize * lutSize * lutSize));
     const total = lutSize * lutSize * lutSize;
     // The nodes each region reads: marked and listed by the kernels (markNodes).
     const marks = { read: this.scratch.take(total), nodes: this.scratch.take(4 * total) };
     const k = this.scratch.commit();
     for (const [src, at] of [[this.mem.hi, mem.hi], [this.mem.lo, mem.lo]] as const) k.k.simCells(src, pixels, lutSize, at.v0, at.v1, at.v2, at.w);
     const far = 16 * (lutSize * lutSize + lutSize + 1);
-    const nodes = this.weights.map((wk, r) => {
+    const nodes = this.reach.map((count, r) => {
       const { hi, lo } = mem;
-      const n = k.k.markNodes(this.mem.at[r], this.mem.wHi[r], this.mem.wLo[r], wk.at.length, hi.v0, hi.v1, hi.v2, lo.v0, lo.v1, lo.v2, far, marks.read, total, marks.nodes);
+      const n = k.k.markNodes(this.mem.at[r], this.mem.wHi[r], this.mem.wLo[r], count, hi.v0, hi.v1, hi.v2, lo.v0, lo.v1, lo.v2, far, marks.read, total, marks.nodes);
       return k.i32.slice(marks.nodes >> 2, (marks.nodes >> 2) + n);
     });
-    const luts = this.weights.map(() => new Float32Array(lutSize * lutSize * lutSize * 3));
+    const luts = this.reach.map(() => new Float32Array(lutSize * lutSize * lutSize * 3));
     this.cells = { lutSize, far, nodes, luts, mem, lutAt };
     return this.cells;
   }

@@ -32,6 +32,7 @@ export interface KernelExports {
   simBlend(lut: number, v0: number, v1: number, v2: number, cw: number, far: number, src: number, out: number, at: number, wts: number, count: number): void;
   simMean(hi: number, lo: number, mean: number, n: number): void;
   simSigma(work: number, spread: number, n: number, hi: number, lo: number): void;
+  simWeights(ab: number, W: number, x0: number, y0: number, w: number, h: number, hi: number, lo: number, at: number, wHi: number, wLo: number): number;
   simCells(src: number, n: number, size: number, v0: number, v1: number, v2: number, w: number): void;
   markNodes(at: number, wHi: number, wLo: number, count: number, hv0: number, hv1: number, hv2: number, lv0: number, lv1: number, lv2: number, far: number, read: number, total: number, nodes: number): number;
   operatorNodes(c: number, op: number, lin: number, size: number, nodes: number, count: number, out: number, x4: boolean | number): void;

@@ -523,25 +523,109 @@ export function proxyEval(lut: usize, v0: usize, v1: usize, v2: usize, w: usize,
   store<u8>(touched + <usize>(node + nR + nG + 1), 1);
 }
 
+/** v < 0 ? 0 : v > 255 ? 255 : v in both f64 lanes (placePoint's clamp). */
+@inline function clampCodes(v: v128): v128 {
+  const zero = f64x2.splat(0), top = f64x2.splat(255);
+  return v128.bitselect(zero, v128.bitselect(top, v, f64x2.gt(v, top)), f64x2.lt(v, zero));
+}
+
+/** Stores one point placed by placePair (its cell's first node, the tetrahedron's offsets in nodes, its weights). */
+@inline function storePoint(np: usize, node: i32, o1: i32, o2: i32, w1: f64, w2: f64, w3: f64, far: i32, v0: usize, v1: usize, v2: usize, w: usize, touched: usize): void {
+  const q = np << 2;
+  store<i32>(v0 + q, 16 * node);
+  store<i32>(v1 + q, 16 * (node + o1));
+  store<i32>(v2 + q, 16 * (node + o2));
+  const o = w + np * 12;
+  store<f32>(o, <f32>w1);
+  store<f32>(o, <f32>w2, 4);
+  store<f32>(o, <f32>w3, 8);
+  store<u8>(touched + <usize>node, 1);
+  store<u8>(touched + <usize>(node + o1), 1);
+  store<u8>(touched + <usize>(node + o2), 1);
+  store<u8>(touched + <usize>(node + far), 1);
+}
+
+/**
+ * Points np and np + 1 at colours (r, g, b) (f64 × 2 each) as placePoint places them,
+ * both at once and branch-free: its six cases are lane masks here (ties resolved as it
+ * resolves them), each walking the axes from the largest fraction down.
+ */
+function placePair(np: usize, r: v128, g: v128, b: v128, size: i32, v0: usize, v1: usize, v2: usize, w: usize, touched: usize): void {
+  const top = f64x2.splat(<f64>(size - 1)), k255 = f64x2.splat(255);
+  const fr = f64x2.div(f64x2.mul(clampCodes(r), top), k255);
+  const fg = f64x2.div(f64x2.mul(clampCodes(g), top), k255);
+  const fb = f64x2.div(f64x2.mul(clampCodes(b), top), k255);
+  const last = i32x4.splat(size - 2);
+  const ir = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(fr), last), ig = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(fg), last), ib = i32x4.min_s(i32x4.trunc_sat_f64x2_s_zero(fb), last);
+  const dr = f64x2.sub(fr, f64x2.convert_low_i32x4_s(ir)), dg = f64x2.sub(fg, f64x2.convert_low_i32x4_s(ig)), db = f64x2.sub(fb, f64x2.convert_low_i32x4_s(ib));
+  const geRG = f64x2.ge(dr, dg), geGB = f64x2.ge(dg, db), geRB = f64x2.ge(dr, db), geBG = f64x2.ge(db, dg), geBR = f64x2.ge(db, dr);
+  const c1 = v128.and(geRG, geGB);
+  const c2 = v128.and(v128.andnot(geRG, geGB), geRB);
+  const c3 = v128.andnot(geRG, v128.or(geGB, geRB));
+  const c4 = v128.andnot(geBG, geRG);
+  const c5 = v128.andnot(v128.andnot(geBR, geRG), geBG);
+  const c6 = v128.not(v128.or(geRG, v128.or(geBG, geBR)));
+  const maxR = v128.or(c1, c2), maxB = v128.or(c3, c4);
+  const midG = v128.or(c1, c4), midB = v128.or(c2, c5);
+  const minB = v128.or(c1, c6), minG = v128.or(c2, c3);
+  const hi = v128.bitselect(dr, v128.bitselect(db, dg, maxB), maxR);
+  const mid = v128.bitselect(dg, v128.bitselect(db, dr, midB), midG);
+  const lo = v128.bitselect(db, v128.bitselect(dg, dr, minG), minB);
+  const nR = size * size, nG = size;
+  const sR = i64x2.splat(nR), sG = i64x2.splat(nG), sB = i64x2.splat(1);
+  const o1 = v128.bitselect(sR, v128.bitselect(sB, sG, maxB), maxR);
+  const o2 = i64x2.add(o1, v128.bitselect(sG, v128.bitselect(sB, sR, midB), midG));
+  const w1 = f64x2.sub(hi, mid), w2 = f64x2.sub(mid, lo);
+  const far = nR + nG + 1;
+  storePoint(np, i32x4.extract_lane(ir, 0) * nR + i32x4.extract_lane(ig, 0) * nG + i32x4.extract_lane(ib, 0), <i32>i64x2.extract_lane(o1, 0), <i32>i64x2.extract_lane(o2, 0),
+    f64x2.extract_lane(w1, 0), f64x2.extract_lane(w2, 0), f64x2.extract_lane(lo, 0), far, v0, v1, v2, w, touched);
+  storePoint(np + 1, i32x4.extract_lane(ir, 1) * nR + i32x4.extract_lane(ig, 1) * nG + i32x4.extract_lane(ib, 1), <i32>i64x2.extract_lane(o1, 1), <i32>i64x2.extract_lane(o2, 1),
+    f64x2.extract_lane(w1, 1), f64x2.extract_lane(w2, 1), f64x2.extract_lane(lo, 1), far, v0, v1, v2, w, touched);
+}
+
+/** ∛Y of a colour rounded to 8-bit codes (proxy.ts: the proxy's mid-tone; `lin`: f32 × 256, each code's linear value). */
+@inline function cubeRootLuminance(lin: usize, r: f64, g: f64, b: f64): f64 {
+  // floor(v + 0.5) is Math.round for these f32 values (exact in double precision).
+  const yr = <f64>load<f32>(lin + (<usize><i32>Math.floor(r + 0.5) << 2));
+  const yg = <f64>load<f32>(lin + (<usize><i32>Math.floor(g + 0.5) << 2));
+  const yb = <f64>load<f32>(lin + (<usize><i32>Math.floor(b + 0.5) << 2));
+  return Math.cbrt(0.2126729 * yr + 0.7151522 * yg + 0.072175 * yb);
+}
+
 /**
  * A proxy's points (proxy.ts buildRegionProxy): `singles` smooth pixels, one point each
  * at their mean, then n − singles pixels with two points, mean + spread and mean −
  * spread (colours at `colours`: f32 × 3 per smooth pixel, then f32 × 6 — mean, spread —
- * per other pixel), placed in a size³ lattice (see placePoint).
+ * per other pixel), placed in a size³ lattice (see placePoint; two points at a time,
+ * placePair). Returns the sum over the pixels of their means' ∛Y (`lin`: see
+ * cubeRootLuminance), in pixel order.
  */
-export function proxyPoints(colours: usize, singles: i32, n: i32, size: i32, v0: usize, v1: usize, v2: usize, w: usize, touched: usize): void {
+export function proxyPoints(colours: usize, singles: i32, n: i32, size: i32, v0: usize, v1: usize, v2: usize, w: usize, touched: usize, lin: usize): f64 {
   memory.fill(touched, 0, <usize>(size * size * size));
+  let lum = 0.0;
   let p = colours;
-  for (let k = 0; k < singles; k++, p += 12) {
-    placePoint(<usize>k, <f64>load<f32>(p), <f64>load<f32>(p, 4), <f64>load<f32>(p, 8), size, v0, v1, v2, w, touched);
+  let k = 0;
+  for (; k + 1 < singles; k += 2, p += 24) {
+    const ra = <f64>load<f32>(p), ga = <f64>load<f32>(p, 4), ba = <f64>load<f32>(p, 8);
+    const rb = <f64>load<f32>(p, 12), gb = <f64>load<f32>(p, 16), bb = <f64>load<f32>(p, 20);
+    lum += cubeRootLuminance(lin, ra, ga, ba);
+    lum += cubeRootLuminance(lin, rb, gb, bb);
+    placePair(<usize>k, f64x2(ra, rb), f64x2(ga, gb), f64x2(ba, bb), size, v0, v1, v2, w, touched);
+  }
+  if (k < singles) {
+    const r = <f64>load<f32>(p), g = <f64>load<f32>(p, 4), b = <f64>load<f32>(p, 8);
+    lum += cubeRootLuminance(lin, r, g, b);
+    placePoint(<usize>k, r, g, b, size, v0, v1, v2, w, touched);
+    p += 12;
   }
   let np = <usize>singles;
-  for (let k = singles; k < n; k++, p += 24, np += 2) {
+  for (k = singles; k < n; k++, p += 24, np += 2) {
     const r = <f64>load<f32>(p), g = <f64>load<f32>(p, 4), b = <f64>load<f32>(p, 8);
     const sr = <f64>load<f32>(p, 12), sg = <f64>load<f32>(p, 16), sb = <f64>load<f32>(p, 20);
-    placePoint(np, r + sr, g + sg, b + sb, size, v0, v1, v2, w, touched);
-    placePoint(np + 1, r - sr, g - sg, b - sb, size, v0, v1, v2, w, touched);
+    lum += cubeRootLuminance(lin, r, g, b);
+    placePair(np, f64x2(r + sr, r - sr), f64x2(g + sg, g - sg), f64x2(b + sb, b - sb), size, v0, v1, v2, w, touched);
   }
+  return lum;
 }
 
 // ---- The planner's working-size simulation (render/simulate.ts) -----------------------

@@ -103,13 +103,22 @@ export function buildRegionProxy(
   const w = new Float32Array(allocate(12 * points));
   const touched = new Uint8Array(SIZE * SIZE * SIZE);
   // The points are placed by the kernels (proxyPoints) from the pixels' colours, smooth
-  // pixels (one point) first, gathered here with the luminance sum.
+  // pixels (one point) first, gathered here; the kernel also sums their lightness.
   const scratch = new Scratch(kernels());
-  const at = { colours: scratch.take(12 * singles + 24 * (n - singles)), v0: scratch.take(4 * points), v1: scratch.take(4 * points), v2: scratch.take(4 * points), w: scratch.take(12 * points), touched: scratch.take(touched.length) };
+  const at = {
+    colours: scratch.take(12 * singles + 24 * (n - singles)),
+    v0: scratch.take(4 * points),
+    v1: scratch.take(4 * points),
+    v2: scratch.take(4 * points),
+    w: scratch.take(12 * points),
+    touched: scratch.take(touched.length),
+    lin: scratch.take(4 * SRGB8_TO_LINEAR.length),
+  };
   const k = scratch.commit();
-  let lum = gatherSingles(data, pixelAt, singles, k.f32, at.colours >> 2);
-  lum = gatherDoubles(data, spread as Float32Array, pixelAt, singles, n, lum, k.f32, (at.colours >> 2) + 3 * singles);
-  k.k.proxyPoints(at.colours, singles, n, SIZE, at.v0, at.v1, at.v2, at.w, at.touched);
+  gatherSingles(data, pixelAt, singles, k.f32, at.colours >> 2);
+  gatherDoubles(data, spread as Float32Array, pixelAt, singles, n, k.f32, (at.colours >> 2) + 3 * singles);
+  k.f32.set(SRGB8_TO_LINEAR, at.lin >> 2);
+  const lum = k.k.proxyPoints(at.colours, singles, n, SIZE, at.v0, at.v1, at.v2, at.w, at.touched, at.lin);
   v0.set(k.i32.subarray(at.v0 >> 2, (at.v0 >> 2) + points));
   v1.set(k.i32.subarray(at.v1 >> 2, (at.v1 >> 2) + points));
   v2.set(k.i32.subarray(at.v2 >> 2, (at.v2 >> 2) + points));
@@ -204,47 +213,34 @@ function listTouched(touched: Uint8Array, nodes: Int32Array): void {
   for (let i = 0, j = 0; i < touched.length; i++) if (touched[i]) nodes[j++] = i * 3;
 }
 
-/** ∛Y of a pixel's (rounded) colour: its lightness, whose mean gives the proxy's mid-tone (see RegionProxy.midLuminance). */
-function cubeRootLuminance(r: number, g: number, b: number): number {
-  return Math.cbrt(0.2126729 * SRGB8_TO_LINEAR[Math.round(r)] + 0.7151522 * SRGB8_TO_LINEAR[Math.round(g)] + 0.072175 * SRGB8_TO_LINEAR[Math.round(b)]);
-}
-
 /**
  * The colours of the smooth pixels pixelAt[0, singles) (f32 × 3 each) into `out` from
- * `at`; returns the sum of the cube roots of their linear luminances. The two kinds of
- * pixel are gathered by separate functions, each one loop that V8 optimises once and
- * keeps: in one function the loop's code, compiled while it saw smooth pixels only, was
- * thrown away at the first two-point pixel on every proxy, and the unoptimised
- * stretches allocated a heap number per arithmetic step (young-generation collections
- * on the planner's threads). The same holds for buildRegionProxy's other passes.
+ * `at`. The two kinds of pixel are gathered by separate functions, each one loop that V8
+ * optimises once and keeps: in one function the loop's code, compiled while it saw smooth
+ * pixels only, was thrown away at the first two-point pixel on every proxy, and the
+ * unoptimised stretches allocated a heap number per arithmetic step (young-generation
+ * collections on the planner's threads). The same holds for buildRegionProxy's other passes.
  */
-function gatherSingles(data: Float32Array, pixelAt: Int32Array, singles: number, out: Float32Array, at: number): number {
-  let lum = 0;
+function gatherSingles(data: Float32Array, pixelAt: Int32Array, singles: number, out: Float32Array, at: number): void {
   for (let k = 0, o = at; k < singles; k++, o += 3) {
-    const i = pixelAt[k];
-    const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    lum += cubeRootLuminance(r, g, b);
-    out[o] = r;
-    out[o + 1] = g;
-    out[o + 2] = b;
+    const i = 3 * pixelAt[k];
+    out[o] = data[i];
+    out[o + 1] = data[i + 1];
+    out[o + 2] = data[i + 2];
   }
-  return lum;
 }
 
-/** The means and spreads of the pixels pixelAt[singles, n) (f32 × 6 each) into `out` from `at`; adds the cube roots of their linear luminances to `lum`. */
-function gatherDoubles(data: Float32Array, spread: Float32Array, pixelAt: Int32Array, singles: number, n: number, lum: number, out: Float32Array, at: number): number {
+/** The means and spreads of the pixels pixelAt[singles, n) (f32 × 6 each) into `out` from `at`. */
+function gatherDoubles(data: Float32Array, spread: Float32Array, pixelAt: Int32Array, singles: number, n: number, out: Float32Array, at: number): void {
   for (let k = singles, o = at; k < n; k++, o += 6) {
-    const i = pixelAt[k];
-    const r = data[3 * i], g = data[3 * i + 1], b = data[3 * i + 2];
-    lum += cubeRootLuminance(r, g, b);
-    out[o] = r;
-    out[o + 1] = g;
-    out[o + 2] = b;
-    out[o + 3] = spread[3 * i];
-    out[o + 4] = spread[3 * i + 1];
-    out[o + 5] = spread[3 * i + 2];
+    const i = 3 * pixelAt[k];
+    out[o] = data[i];
+    out[o + 1] = data[i + 1];
+    out[o + 2] = data[i + 2];
+    out[o + 3] = spread[i];
+    out[o + 4] = spread[i + 1];
+    out[o + 5] = spread[i + 2];
   }
-  return lum;
 }
 
 /**

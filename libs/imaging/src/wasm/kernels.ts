@@ -28,7 +28,7 @@ export interface KernelExports {
   blendRun(regs: number, coef: number, n: number, lat: number, sR: number, sG: number, pa: number, pb: number, gx: number, gx0: number): void;
   boxMean4(src: number, width: number, height: number, radius: number, out: number, tmp: number, col: number): void;
   proxyEval(lut: number, v0: number, v1: number, v2: number, w: number, far: number, pixels: number, singles: number, pairs: number, npairs: number, out: number, stats: number): void;
-  proxyPoints(colours: number, singles: number, n: number, size: number, v0: number, v1: number, v2: number, w: number, touched: number): void;
+  proxyPoints(colours: number, singles: number, n: number, size: number, v0: number, v1: number, v2: number, w: number, touched: number, lin: number): number;
   simBlend(lut: number, v0: number, v1: number, v2: number, cw: number, far: number, src: number, out: number, at: number, wts: number, count: number): void;
   simMean(hi: number, lo: number, mean: number, n: number): void;
   simSigma(work: number, spread: number, n: number, hi: number, lo: number): void;

@@ -246,13 +246,14 @@ export function lutRun(lut: usize, lat: usize, cache: usize, sR: usize, sG: usiz
 /**
  * Boundary pixels [pa, pb) of an RGB row in place: out = x + Σ_k w_k·(f_k(x) − x) over
  * `n` regions. `regs` holds per region its LUT's address (i32) and, at coef + 32·i,
- * its feathering coefficients on this row at the cell's left and right grid column
- * (a_r, a_g, a_b, b, each side f32 × 4); w_k = clamp(a·x/255 + b, 0, 1) interpolated
- * across the cell by tx = gx[x] − gx0 (`gx` f32 per column from the run's first column;
- * 0: a one-column grid, tx = 0).
+ * its feathering coefficients on this row at the cell's left grid column and their
+ * change to the right one (a_r, a_g, a_b, b, each f32 × 4); w_k = clamp(a·x/255 + b, 0, 1)
+ * interpolated across the cell by tx = gx[x] − gx0 (`gx` f32 per column from the run's
+ * first column; 0: a one-column grid, tx = 0).
  */
 export function blendRun(regs: usize, coef: usize, n: i32, lat: usize, sR: usize, sG: usize, pa: usize, pb: usize, gx: usize, gx0: f32): void {
   const inv = f32x4.splat(<f32>(1.0 / 255.0));
+  const half = f32x4.splat(0.5);
   for (let p = pa; p < pb; p += 3, gx += 4) {
     const r = <i32>load<u8>(p), g = <i32>load<u8>(p, 1), b = <i32>load<u8>(p, 2);
     const x = f32x4.convert_i32x4_s(i32x4.replace_lane(i32x4.replace_lane(i32x4.splat(r), 1, g), 2, b));
@@ -260,22 +261,27 @@ export function blendRun(regs: usize, coef: usize, n: i32, lat: usize, sR: usize
     const nx = f32x4.replace_lane(f32x4.mul(x, inv), 3, 1);
     const txv = f32x4.splat(gx ? load<f32>(gx) - gx0 : 0);
     locate(lat, r, g, b, sR, sG);
+    // The tetrahedron is the same in every region's LUT: its weights splatted once per pixel.
+    const w0 = f32x4.splat(tW0), w1 = f32x4.splat(tW1), w2 = f32x4.splat(tW2), w3 = f32x4.splat(tW3);
+    const base = tBase, o1 = tO1, o2 = tO2, o3 = sR + sG + 16;
     let acc = x;
     for (let i = 0; i < n; i++) {
       const c = coef + (<usize>i << 5);
       // The coefficients interpolated across the cell, then one dot product with (x, 1).
-      const c0 = v128.load(c);
-      const d = f32x4.mul(f32x4.add(c0, f32x4.mul(f32x4.sub(v128.load(c, 16), c0), txv)), nx);
+      const d = f32x4.mul(f32x4.add(v128.load(c), f32x4.mul(v128.load(c, 16), txv)), nx);
       const w: f32 = f32x4.extract_lane(d, 0) + f32x4.extract_lane(d, 1) + f32x4.extract_lane(d, 2) + f32x4.extract_lane(d, 3);
       if (w <= 0) continue;
       const wc = f32x4.splat(w >= <f32>1 ? <f32>1 : w);
-      const lut = <usize>load<i32>(regs + (<usize>i << 2));
-      // f_k(x) − 0.5 − x: the LUT carries the +0.5 of rounding.
-      const delta = f32x4.sub(f32x4.sub(interpolate(lut, sR, sG), f32x4.splat(0.5)), x);
-      acc = f32x4.add(acc, f32x4.mul(wc, delta));
+      const q = <usize>load<i32>(regs + (<usize>i << 2)) + base;
+      // The tetrahedral interpolation (see interpolate), then f_k(x) − 0.5 − x: the LUT carries the +0.5 of rounding.
+      let f = f32x4.mul(v128.load(q), w0);
+      f = f32x4.add(f, f32x4.mul(v128.load(q + o1), w1));
+      f = f32x4.add(f, f32x4.mul(v128.load(q + o2), w2));
+      f = f32x4.add(f, f32x4.mul(v128.load(q + o3), w3));
+      acc = f32x4.add(acc, f32x4.mul(wc, f32x4.sub(f32x4.sub(f, half), x)));
     }
     // Round half up, clamped to 0..255.
-    const o = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.add(acc, f32x4.splat(0.5))), i32x4.splat(0)), i32x4.splat(255));
+    const o = i32x4.min_s(i32x4.max_s(i32x4.trunc_sat_f32x4_s(f32x4.add(acc, half)), i32x4.splat(0)), i32x4.splat(255));
     store<u8>(p, <u8>i32x4.extract_lane(o, 0));
     store<u8>(p, <u8>i32x4.extract_lane(o, 1), 1);
     store<u8>(p, <u8>i32x4.extract_lane(o, 2), 2);
@@ -321,20 +327,20 @@ export function applyRow(row: usize, modes: usize, reach: usize, starts: usize, 
       if (r < 32 && ((bits >>> r) & 1) == 0) continue;
       const rec = recs + (<usize>r << 5);
       const cf = coef + (<usize>n << 5);
-      v128.store(cf, i32x4.splat(0));
-      v128.store(cf, i32x4.splat(0), 16);
+      // The coefficients at the cell's left and right grid columns (zero outside the window).
+      let left = i32x4.splat(0), right = i32x4.splat(0);
       const ab0 = <usize>load<i32>(rec + REC_AB0);
       if (ab0) {
         const ab1 = <usize>load<i32>(rec + REC_AB1);
         const ty = f32x4.splat(load<f32>(rec + REC_TY));
         const x0 = load<i32>(rec + REC_X0), fw = load<i32>(rec + REC_FW);
-        for (let side = 0; side < 2; side++) {
-          const lx = c + side - x0;
-          if (lx < 0 || lx > fw - 1) continue;
-          const o = <usize>lx << 4;
-          v128.store(cf + (<usize>side << 4), f32x4.add(f32x4.mul(f32x4.sub(oneMinus, ty), v128.load(ab0 + o)), f32x4.mul(ty, v128.load(ab1 + o))));
-        }
+        const lx = c - x0;
+        if (lx >= 0 && lx <= fw - 1) left = f32x4.add(f32x4.mul(f32x4.sub(oneMinus, ty), v128.load(ab0 + (<usize>lx << 4))), f32x4.mul(ty, v128.load(ab1 + (<usize>lx << 4))));
+        if (lx + 1 >= 0 && lx + 1 <= fw - 1) right = f32x4.add(f32x4.mul(f32x4.sub(oneMinus, ty), v128.load(ab0 + (<usize>(lx + 1) << 4))), f32x4.mul(ty, v128.load(ab1 + (<usize>(lx + 1) << 4))));
       }
+      // blendRun interpolates left + (right − left)·tx: the difference once per cell.
+      v128.store(cf, left);
+      v128.store(cf, f32x4.sub(right, left), 16);
       store<i32>(regs + (<usize>n << 2), load<i32>(rec + REC_LUT));
       n++;
     }

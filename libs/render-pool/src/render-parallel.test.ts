@@ -21,6 +21,28 @@ describe('renderParallel', () => {
     expect(parallel.report).toEqual(serial.report);
   });
 
+  it('overwrites every number of its recycled scratch before reading it', async () => {
+    const name = 'picosdeeuropa_by_Aitzol_Berasategi.jpg';
+    const image = await loadSample(name, 2000);
+    const mask = await loadSampleMask(name);
+    const map = { regions: [{ id: 1, values: { brightness: 0.2, colorfulness: -0.1 } }], global: { contrast: 0.1 } };
+    const dirty = RenderPool.create(2);
+    // Scratch full of NaNs (all bits set), as if left over from another render.
+    dirty.recycled = (bytes) => {
+      const buffer = new SharedArrayBuffer(bytes);
+      new Uint8Array(buffer).fill(0xff);
+      return buffer;
+    };
+    try {
+      const serial = render(image, mask, map, DEFAULT_CALIBRATION);
+      const parallel = await renderParallel(dirty, image, mask, map, DEFAULT_CALIBRATION);
+      expect(Buffer.compare(Buffer.from(parallel.image.data.buffer as ArrayBuffer), Buffer.from(serial.image.data.buffer as ArrayBuffer))).toBe(0);
+      expect(parallel.report).toEqual(serial.report);
+    } finally {
+      await dirty.close();
+    }
+  });
+
   it('hands every item of a shared claim to exactly one taker, as each asks for the next', () => {
     const claim = new SharedArrayBuffer(4);
     const [a, b] = [taken(claim, 5), taken(claim, 5)];

@@ -169,20 +169,28 @@ function finishStrips(results: readonly TaskResult[], srcWidth: number, srcHeigh
  * Shared area sums for a pass over `src` to width × height in bands of `rows` (see
  * SharedSums): one set of output sums that every thread writes its whole output rows
  * into, the slots of the rows the band boundaries cut, and the finished means (and
- * spreads, with squares).
+ * spreads, with squares). Every number in them is written before it is read, so they
+ * may be the pool's recycled buffers (see RenderPool.recycled; handed back by
+ * recycleSums when the render is done).
  */
-function sharedSums(src: SharedImage, width: number, height: number, rows: number, squares: boolean): SharedSums {
+function sharedSums(pool: RenderPool, src: SharedImage, width: number, height: number, rows: number, squares: boolean): SharedSums {
   const length = width * height * 3;
   const slots = 8 * bandSplitRows(0, src.height, rows) * width * 3;
+  const buffer = (bytes: number) => pool.recycled(bytes);
   return {
-    sums: new SharedArrayBuffer(8 * length),
-    squares: squares ? new SharedArrayBuffer(8 * length) : null,
-    splitSums: new SharedArrayBuffer(slots),
-    splitSquares: squares ? new SharedArrayBuffer(slots) : null,
-    image: new SharedArrayBuffer(4 * length),
-    spread: squares ? new SharedArrayBuffer(4 * length) : null,
+    sums: buffer(8 * length),
+    squares: squares ? buffer(8 * length) : null,
+    splitSums: buffer(slots),
+    splitSquares: squares ? buffer(slots) : null,
+    image: buffer(4 * length),
+    spread: squares ? buffer(4 * length) : null,
     valueScale: valueScaleOf(viewOf(src).data),
   };
+}
+
+/** Hands a pass's shared sums back to the pool (nothing of them may be used afterwards). */
+function recycleSums(pool: RenderPool, sums: SharedSums | undefined): void {
+  if (sums) pool.recycle(sums.sums, sums.squares, sums.splitSums, sums.splitSquares, sums.image, sums.spread);
 }
 
 /**
@@ -226,7 +234,7 @@ export async function renderParallel(
   const claimRows = banded ? Math.max(CLAIM_ROWS, 2 * Math.ceil(image.height / size.height) + 2) : CLAIM_ROWS;
   const claim = () => ({ counter: new SharedArrayBuffer(4), rows: claimRows });
   // Each thread claims bands of rows until none are left (see the application below).
-  const downInto = banded ? sharedSums(src, size.width, size.height, claimRows, true) : undefined;
+  const downInto = banded ? sharedSums(pool, src, size.width, size.height, claimRows, true) : undefined;
   const downsample = { kind: 'downsample' as const, src, width: size.width, height: size.height, squares: true, y0: 0, y1: image.height, claim: claim(), into: downInto };
   const down = await pool.run(Array.from({ length: pool.threads }, () => downsample));
   const scale = valueScaleOf(viewOf(src).data);
@@ -241,7 +249,7 @@ export async function renderParallel(
   // The application starts as soon as the plan is final: planning's last simulation
   // (which only completes the report) runs on this thread meanwhile.
   let applying: Promise<TaskResult[]> | null = null;
-  const measureInto = banded ? sharedSums(src, size.width, size.height, claimRows, false) : undefined;
+  const measureInto = banded ? sharedSums(pool, src, size.width, size.height, claimRows, false) : undefined;
   const startApply = (plan: RenderPlan): Promise<TaskResult[]> => {
     const apply = { kind: 'apply' as const, plan: sharePlan(plan), src, dst, measure: size, y0: 0, y1: image.height, claim: claim(), into: measureInto };
     const run = pool.run(Array.from({ length: pool.threads }, () => apply));
@@ -253,6 +261,9 @@ export async function renderParallel(
   const applied = await (applying ?? startApply(plan));
   const rendered = (measureInto ? finishShared(measureInto, claimRows, src, size.width, size.height) : finishStrips(applied, image.width, image.height, size.width, size.height, scale)).image;
   recordAchieved(rendered, prepared, table, report);
+  // The working image, its spreads and the measurement are numbers in the report now.
+  recycleSums(pool, downInto);
+  recycleSums(pool, measureInto);
   // The next image of this size gets a buffer mapped while this one is encoded (see shareBuffer).
   pool.prepareSpare(dst.buffer.byteLength);
   return { image: viewOf(dst), report };

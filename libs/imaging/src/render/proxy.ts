@@ -89,10 +89,9 @@ export function buildRegionProxy(
   const { width: W, height: H, data } = work;
   // Region pixels in scan order, then renumbered: smooth (one-point) pixels first. The
   // later passes walk only the region's bounding rows and columns. Each pass is a
-  // function of its own (see pointsOfSingles).
-  const extent = REGION_EXTENT;
-  scanRegion(labels, spread, id, W, H, extent);
-  const n = extent[0], singles = extent[1], minX = extent[2], maxX = extent[3], minY = extent[4], maxY = extent[5];
+  // function of its own (see gatherSingles).
+  const e = 6 * id, extents = regionExtents(labels, spread, W, H);
+  const n = extents[e], singles = extents[e + 1], minX = extents[e + 2], maxX = extents[e + 3], minY = extents[e + 4], maxY = extents[e + 5];
   const bw = Math.max(0, maxX - minX + 1), bh = Math.max(0, maxY - minY + 1);
   // index[(y − minY)·bw + x − minX]: the pixel's number in the proxy, −1 outside the region.
   const index = new Int32Array(bw * bh).fill(-1);
@@ -142,30 +141,37 @@ export function buildRegionProxy(
   };
 }
 
-/** Scratch of scanRegion's results (single-threaded per isolate, never re-entered). */
-const REGION_EXTENT = new Int32Array(6);
+/** The rasters regionExtents scanned on this thread (a plan's working size and its half size), and what it found. */
+const scanned = new WeakMap<Uint8Array, { spread: Float32Array | null; extents: Int32Array }>();
 
-/** Region `id`'s pixel count, smooth pixel count and bounding box (minX, maxX, minY, maxY), written to out[0..5]. */
-function scanRegion(labels: Uint8Array, spread: Float32Array | null, id: number, W: number, H: number, out: Int32Array): void {
-  let n = 0, singles = 0;
-  let minX = W, maxX = -1, minY = H, maxY = -1;
+/**
+ * Every label's pixel count, smooth pixel count and bounding box (minX, maxX, minY,
+ * maxY), six numbers per label, from one scan of the raster — kept for later calls with
+ * the same raster: a thread builds the proxies of several regions of one plan, and
+ * scanning the whole raster for each cost more than the rest of a proxy's passes.
+ */
+function regionExtents(labels: Uint8Array, spread: Float32Array | null, W: number, H: number): Int32Array {
+  const known = scanned.get(labels);
+  if (known && known.spread === spread) return known.extents;
+  const extents = new Int32Array(6 * 256);
+  for (let l = 0; l < 256; l++) extents.set([0, 0, W, -1, H, -1], 6 * l);
+  scanExtents(labels, spread, W, H, extents);
+  scanned.set(labels, { spread, extents });
+  return extents;
+}
+
+function scanExtents(labels: Uint8Array, spread: Float32Array | null, W: number, H: number, out: Int32Array): void {
   for (let y = 0, i = 0; y < H; y++) {
     for (let x = 0; x < W; x++, i++) {
-      if (labels[i] !== id) continue;
-      n++;
-      if (isSmooth(spread, i)) singles++;
-      if (x < minX) minX = x;
-      if (x > maxX) maxX = x;
-      if (y < minY) minY = y;
-      maxY = y;
+      const e = 6 * labels[i];
+      out[e]++;
+      if (isSmooth(spread, i)) out[e + 1]++;
+      if (x < out[e + 2]) out[e + 2] = x;
+      if (x > out[e + 3]) out[e + 3] = x;
+      if (y < out[e + 4]) out[e + 4] = y;
+      out[e + 5] = y;
     }
   }
-  out[0] = n;
-  out[1] = singles;
-  out[2] = minX;
-  out[3] = maxX;
-  out[4] = minY;
-  out[5] = maxY;
 }
 
 /** Numbers the region's pixels (smooth ones first, each kind in scan order) into `index` (over the bounding box) and `pixelAt`. */

@@ -169,6 +169,20 @@ export function flushSpans(plain: usize, weighted: usize, unit: i32, spans: usiz
   memory.fill(weighted, 0, <usize>(3 * srcWidth) << 2);
 }
 
+/**
+ * One output row's finish (area-finish.ts finishAreaRange, the same operations): `n`
+ * sums (f64) × norm into means (f32) at `image`, and with `squares` (non-zero) the
+ * standard deviations √max(0, E[x²] − mean²) (the mean as stored, f32) at `spread`.
+ */
+export function finishRow(sums: usize, squares: usize, n: i32, norm: f64, norm2: f64, image: usize, spread: usize): void {
+  for (let i = 0; i < n; i++) store<f32>(image + (<usize>i << 2), <f32>(load<f64>(sums + (<usize>i << 3)) * norm));
+  if (!squares) return;
+  for (let i = 0; i < n; i++) {
+    const mean = <f64>load<f32>(image + (<usize>i << 2));
+    store<f32>(spread + (<usize>i << 2), <f32>Math.sqrt(max(0.0, load<f64>(squares + (<usize>i << 3)) * norm2 - mean * mean)));
+  }
+}
+
 // ---- The plan's application (apply.ts) ------------------------------------------------
 
 // Lattice tables at `lat`: per input code 0..255 the byte offsets of its lattice cell

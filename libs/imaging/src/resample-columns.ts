@@ -11,7 +11,7 @@
  * the generic path's, in any order and any split into strips.
  */
 
-import { finishAreaRange, type AreaScale } from './area-finish.js';
+import type { AreaScale } from './area-finish.js';
 import { Scratch, kernels, type Kernels } from './wasm/kernels.js';
 
 /**
@@ -61,9 +61,10 @@ export function columnSpans(colA: Int32Array, colWA: Float64Array, full: number,
 /**
  * Output rows shared by bands of rows that different threads add (render-pool claims
  * bands of `rows` source rows from `first`): each thread writes the output rows that
- * lie wholly in one of its bands straight into the target's sums, and the two parts of a
- * row cut by a band boundary into this boundary's two slots; mergeBandSplits adds the
- * parts once every band is done. A band must be longer than an output row's source
+ * lie wholly in one of its bands straight into the target's sums (with a BandFinish,
+ * finishes them straight into its arrays instead), and the two parts of a row cut by a
+ * band boundary into this boundary's two slots; mergeBandSplits adds the parts once
+ * every band is done. A band must be longer than an output row's source
  * rows (a row is cut by one boundary at most).
  */
 export interface BandSplit {
@@ -141,7 +142,7 @@ export interface ColumnTarget {
   readonly squares: Float64Array | null;
   /** Set when other threads add other bands into the same sums (see BandSplit); else rows are added (+=) into sums. */
   readonly split: BandSplit | null;
-  /** With a split: where the rows completed in a band are finished (see BandFinish). */
+  /** With a split: where the rows completed in a band are finished (see BandFinish), instead of written into `sums`. */
   readonly finish: { readonly image: Float32Array; readonly spread: Float32Array | null; readonly scale: AreaScale } | null;
 }
 
@@ -154,7 +155,7 @@ export interface ColumnTarget {
 export class ColumnSession {
   private kernels!: Kernels;
   private readonly rowLength: number;
-  private readonly at: { plain: number; plainSq: number; weighted: number; weightedSq: number; spans: number; out: number; outSq: number };
+  private readonly at: { plain: number; plainSq: number; weighted: number; weightedSq: number; spans: number; out: number; outSq: number; image: number; spread: number };
   private current = -1;
   /** The band being added, [a, b) (see range): only used with a BandSplit. */
   private bandStart = 0;
@@ -173,6 +174,9 @@ export class ColumnSession {
       spans: scratch.take(16 * target.width),
       out: scratch.take(8 * outLen),
       outSq: sq ? scratch.take(8 * outLen) : 0,
+      // A finished row (see flush), before it is copied out.
+      image: target.finish ? scratch.take(4 * outLen) : 0,
+      spread: target.finish?.spread ? scratch.take(4 * outLen) : 0,
     };
   }
 
@@ -256,25 +260,34 @@ export class ColumnSession {
     const { squares, width } = this.target;
     const a = this.at;
     const outLen = width * 3;
-    const f64 = this.kernels.f64;
+    const k = this.kernels;
     const at = this.destination(row);
     this.filter(a.plain, a.weighted, a.out);
+    if (squares && at.squares) this.filter(a.plainSq, a.weightedSq, a.outSq);
+    const finish = this.target.finish;
+    if (finish && at.sums === this.target.sums) {
+      // A row completed in this band: finished here (means, spreads; the kernels'
+      // finishRow), and only the finished row written — nothing reads its sums again.
+      const sq = squares && at.squares ? a.outSq : 0;
+      k.k.finishRow(a.out, sq, outLen, finish.scale.norm, finish.scale.norm2, a.image, a.spread);
+      const base = at.row * outLen;
+      finish.image.set(k.f32.subarray(a.image >> 2, (a.image >> 2) + outLen), base);
+      if (sq && finish.spread) finish.spread.set(k.f32.subarray(a.spread >> 2, (a.spread >> 2) + outLen), base);
+      return;
+    }
+    const f64 = k.f64;
     if (at.add) {
       for (let i = 0, o = a.out >> 3, base = at.row * outLen; i < outLen; i++) at.sums[base + i] += f64[o + i];
     } else {
       at.sums.set(f64.subarray(a.out >> 3, (a.out >> 3) + outLen), at.row * outLen);
     }
     if (squares && at.squares) {
-      this.filter(a.plainSq, a.weightedSq, a.outSq);
       if (at.add) {
         for (let i = 0, o = a.outSq >> 3, base = at.row * outLen; i < outLen; i++) at.squares[base + i] += f64[o + i];
       } else {
         at.squares.set(f64.subarray(a.outSq >> 3, (a.outSq >> 3) + outLen), at.row * outLen);
       }
     }
-    // A row completed in this band (written into the sums themselves): finished here too.
-    const finish = this.target.finish;
-    if (finish && at.sums === this.target.sums) finishAreaRange(at.sums, squares, finish.scale, finish.image, finish.spread, at.row * outLen, (at.row + 1) * outLen);
   }
 
   /** One output row's filter (the kernels' flushSpans) into `out`. */

@@ -223,21 +223,31 @@ describe('AreaAccumulator, 8-bit path', () => {
     for (const [w, h, tw, th] of [[37, 29, 5, 8], [50, 61, 33, 13], [9, 100, 2, 31], [23, 40, 23, 40]] as const) {
       const image = noise(w, h, w * 5 + h);
       const whole = new AreaAccumulator(w, h, tw, th, true).addRows(image.data, 0, h);
-      const rows = 7;
-      // NaN where nothing was written: every value must be written once, never added to.
-      const sums = new Float64Array(tw * th * 3).fill(NaN), squares = new Float64Array(tw * th * 3).fill(NaN);
-      const slots = bandSplitRows(0, h, rows) * tw * 3;
-      const split = { first: 0, rows, sums: new Float64Array(slots).fill(NaN), squares: new Float64Array(slots).fill(NaN) };
-      const bands = (k: number): Array<[number, number]> => Array.from({ length: Math.ceil(h / rows) }, (_, b) => [rows * b, Math.min(h, rows * b + rows)] as [number, number]).filter((_, b) => b % 2 === k);
-      // Each accumulator also finishes the rows it completes; the cut rows are finished after the merge.
-      const finish = { image: new Float32Array(tw * th * 3).fill(NaN), spread: new Float32Array(tw * th * 3).fill(NaN), valueScale: 1 };
-      for (const k of [0, 1]) new AreaAccumulator(w, h, tw, th, true, { sums, squares, split, finish }).addRanges(image.data, bands(k));
-      for (const row of mergeBandSplits(split, h, h, tw, th, sums, squares)) finishAreaRange(sums, squares, areaScale(w * h, 1), finish.image, finish.spread, row * tw * 3, (row + 1) * tw * 3);
-      expect(Array.from(sums)).toEqual(Array.from(whole.sums));
-      expect(Array.from(squares)).toEqual(Array.from(whole.squares as Float64Array));
       const finished = whole.finish();
-      expect(Array.from(finish.image)).toEqual(Array.from(finished.image.data));
-      expect(Array.from(finish.spread)).toEqual(Array.from(finished.spread as Float32Array));
+      const rows = 7;
+      const bands = (k: number): Array<[number, number]> => Array.from({ length: Math.ceil(h / rows) }, (_, b) => [rows * b, Math.min(h, rows * b + rows)] as [number, number]).filter((_, b) => b % 2 === k);
+      for (const finishing of [false, true]) {
+        // NaN where nothing was written: every value must be written once, never added to.
+        const sums = new Float64Array(tw * th * 3).fill(NaN), squares = new Float64Array(tw * th * 3).fill(NaN);
+        const slots = bandSplitRows(0, h, rows) * tw * 3;
+        const split = { first: 0, rows, sums: new Float64Array(slots).fill(NaN), squares: new Float64Array(slots).fill(NaN) };
+        // With `finish`, each accumulator finishes the rows it completes instead of writing their sums; the cut rows are finished after the merge.
+        const finish = finishing ? { image: new Float32Array(tw * th * 3).fill(NaN), spread: new Float32Array(tw * th * 3).fill(NaN), valueScale: 1 } : undefined;
+        for (const k of [0, 1]) new AreaAccumulator(w, h, tw, th, true, { sums, squares, split, finish }).addRanges(image.data, bands(k));
+        const merged = mergeBandSplits(split, h, h, tw, th, sums, squares);
+        if (!finish) {
+          expect(Array.from(sums)).toEqual(Array.from(whole.sums));
+          expect(Array.from(squares)).toEqual(Array.from(whole.squares as Float64Array));
+          continue;
+        }
+        const len = tw * 3;
+        for (const row of merged) {
+          expect(Array.from(sums.subarray(row * len, (row + 1) * len))).toEqual(Array.from(whole.sums.subarray(row * len, (row + 1) * len)));
+          finishAreaRange(sums, squares, areaScale(w * h, 1), finish.image, finish.spread, row * len, (row + 1) * len);
+        }
+        expect(Array.from(finish.image)).toEqual(Array.from(finished.image.data));
+        expect(Array.from(finish.spread)).toEqual(Array.from(finished.spread as Float32Array));
+      }
     }
   });
 

@@ -70,7 +70,8 @@ export class AreaAccumulator {
    * With `into`, the sums go to the given arrays (width × height × 3 each) instead of new
    * zeroed ones — with a BandSplit, shared with the threads that add the other bands of
    * the image (8-bit sources only, see BandSplit); with a BandSplit and `finish`, the
-   * rows a thread completes are also finished (means, spreads) into `finish`'s arrays.
+   * rows a thread completes are finished (means, spreads) into `finish`'s arrays
+   * instead (their sums are not written: nothing reads them again).
    */
   constructor(
     readonly srcWidth: number,

@@ -9,10 +9,11 @@ export interface SharedImage {
 }
 
 /**
- * Area sums every thread of a pass writes into (8-bit images): the output's, and the
- * slots of the rows the bands' boundaries cut (see BandSplit in @pertouch/imaging; the
- * bands are the task's claims, from y0), and the rows finished. Nothing is then sent
- * back or added up, and only the cut rows are left to finish.
+ * Area sums every thread of a pass writes into (8-bit images): the rows lying wholly in
+ * its bands finished (means, spreads), and the parts of the rows the bands' boundaries
+ * cut in those boundaries' slots (see BandSplit in @pertouch/imaging; the bands are the
+ * task's claims, from y0), to be completed in the output sums. Nothing is then sent back
+ * or added up, and only the cut rows are left to finish.
  */
 export interface SharedSums {
   readonly sums: SharedArrayBuffer;

@@ -23,6 +23,7 @@ interface WasmMemory {
 export interface KernelExports {
   addRows(src: number, rowLen: number, count: number, plain: number, sq: number): void;
   addWeightedRow(src: number, rowLen: number, w: number, weighted: number, sq: number): void;
+  finishRow(sums: number, squares: number, n: number, norm: number, norm2: number, image: number, spread: number): void;
   flushSpans(plain: number, weighted: number, unit: number, spans: number, outCols: number, full: number, srcWidth: number, out: number): void;
   lutRun(lut: number, lat: number, cache: number, sR: number, sG: number, pa: number, pb: number): void;
   blendRun(regs: number, coef: number, n: number, lat: number, sR: number, sG: number, pa: number, pb: number, gx: number, gx0: number): void;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SRGB8_TO_LINEAR } from '../color/srgb.js';
+import { mulberry32 } from '../segment/clusters.js';
 import { Scratch, newKernels } from './kernels.js';
 
 /**
@@ -10,21 +11,9 @@ import { Scratch, newKernels } from './kernels.js';
  * choice of a tetrahedron has to resolve exactly as the branches do.
  */
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Colours on 0..255 (f32), a third with ties: greys, two equal channels, lattice nodes, the cube's ends. */
 function colours(count: number, seed: number): Float32Array {
-  const next = random(seed);
+  const next = mulberry32(seed);
   const out = new Float32Array(3 * count);
   for (let i = 0; i < count; i++) {
     const v = next() * 255;

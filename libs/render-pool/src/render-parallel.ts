@@ -169,9 +169,9 @@ function finishStrips(results: readonly TaskResult[], srcWidth: number, srcHeigh
  * Shared area sums for a pass over `src` to width × height in bands of `rows` (see
  * SharedSums): the slots of the rows the band boundaries cut, the output sums where
  * those rows are completed, and the finished means (and spreads, with squares) that
- * every thread writes for the rows lying wholly in its bands. Every number in them is written before it is read, so they
- * may be the pool's recycled buffers (see RenderPool.recycled; handed back by
- * recycleSums when the render is done).
+ * every thread writes for the rows lying wholly in its bands. Every number in them is
+ * written before it is read, so they may be the pool's recycled buffers (see
+ * RenderPool.recycled; handed back by recycleSums when the render is done).
  */
 function sharedSums(pool: RenderPool, src: SharedImage, width: number, height: number, rows: number, squares: boolean): SharedSums {
   const length = width * height * 3;

@@ -86,11 +86,11 @@ export function buildRegionProxy(
   id: number,
   allocate: BufferAllocator = (bytes) => new ArrayBuffer(bytes),
 ): RegionProxy {
-  const { width: W, height: H, data } = work;
+  const { width: W, data } = work;
   // Region pixels in scan order, then renumbered: smooth (one-point) pixels first. The
   // later passes walk only the region's bounding rows and columns. Each pass is a
   // function of its own (see gatherSingles).
-  const e = 6 * id, extents = regionExtents(labels, spread, W, H);
+  const e = 6 * id, extents = regionExtents(work, labels, spread);
   const n = extents[e], singles = extents[e + 1], minX = extents[e + 2], maxX = extents[e + 3], minY = extents[e + 4], maxY = extents[e + 5];
   const bw = Math.max(0, maxX - minX + 1), bh = Math.max(0, maxY - minY + 1);
   // index[(y − minY)·bw + x − minX]: the pixel's number in the proxy, −1 outside the region.
@@ -141,22 +141,27 @@ export function buildRegionProxy(
   };
 }
 
-/** The rasters regionExtents scanned on this thread (a plan's working size and its half size), and what it found. */
-const scanned = new WeakMap<Uint8Array, { spread: Float32Array | null; extents: Int32Array }>();
+/**
+ * The rasters regionExtents scanned on this thread (a plan's working size and its half
+ * size), and what it found — keyed by the working image, an object the renderer makes
+ * for each plan (a caller's label array may be reused with other labels in it).
+ */
+const scanned = new WeakMap<FloatRgbImage, { labels: Uint8Array; spread: Float32Array | null; extents: Int32Array }>();
 
 /**
  * Every label's pixel count, smooth pixel count and bounding box (minX, maxX, minY,
  * maxY), six numbers per label, from one scan of the raster — kept for later calls with
- * the same raster: a thread builds the proxies of several regions of one plan, and
+ * the same source: a thread builds the proxies of several regions of one plan, and
  * scanning the whole raster for each cost more than the rest of a proxy's passes.
  */
-function regionExtents(labels: Uint8Array, spread: Float32Array | null, W: number, H: number): Int32Array {
-  const known = scanned.get(labels);
-  if (known && known.spread === spread) return known.extents;
+function regionExtents(work: FloatRgbImage, labels: Uint8Array, spread: Float32Array | null): Int32Array {
+  const known = scanned.get(work);
+  if (known && known.labels === labels && known.spread === spread) return known.extents;
+  const { width: W, height: H } = work;
   const extents = new Int32Array(6 * 256);
   for (let l = 0; l < 256; l++) extents.set([0, 0, W, -1, H, -1], 6 * l);
   scanExtents(labels, spread, W, H, extents);
-  scanned.set(labels, { spread, extents });
+  scanned.set(work, { labels, spread, extents });
   return extents;
 }
 

@@ -227,6 +227,22 @@ let tW3: f32 = 0;
 }
 
 /**
+ * A region's LUT as the pass reads it: `nodes` RGB nodes (f32, 0..1, at `rgb`) to f32 × 4
+ * on output codes with the +0.5 of rounding folded in (`scale`: 255), in place from the
+ * last node back (`rgb` may be `out`: node k's four lanes never overlap a node not yet read).
+ */
+export function passLut(rgb: usize, nodes: i32, scale: f64, out: usize): void {
+  for (let k = nodes - 1; k >= 0; k--) {
+    const i = rgb + <usize>(12 * k), o = out + (<usize>k << 4);
+    const r = <f32>(<f64>load<f32>(i) * scale + 0.5), g = <f32>(<f64>load<f32>(i, 4) * scale + 0.5), b = <f32>(<f64>load<f32>(i, 8) * scale + 0.5);
+    store<f32>(o, r);
+    store<f32>(o, g, 4);
+    store<f32>(o, b, 8);
+    store<f32>(o, 0, 12);
+  }
+}
+
+/**
  * Pixels [pa, pb) (byte offsets) of an RGB row in place through one region's LUT.
  * `cache` is the region's direct-mapped colour cache: 65536 slots of an i32 key
  * (0xRRGGBB, −1 empty) and the packed output next to it (one cache line per lookup),
@@ -1045,6 +1061,85 @@ export function operatorNodes(c: usize, op: usize, lin: usize, size: i32, nodes:
   }
 }
 
+// ---- The plan's cell map (render/plan.ts classifyCells) ---------------------------------
+
+/**
+ * Marks region `k`'s feather (`ab`: a_r, a_g, a_b, b f32 × 4 per node of its w × h
+ * window at x0, y0 of a gw-wide grid) on the grid's nodes: `owner` (i16) becomes k where
+ * the region alone has full weight and the node had no owner, −2 where its weight is
+ * partial or another region reached it first; `reach` (u32) gets `bit` wherever its
+ * weight is not zero.
+ */
+export function markFeather(ab: usize, w: i32, h: i32, x0: i32, y0: i32, gw: i32, k: i32, bit: u32, owner: usize, reach: usize): void {
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const o = ab + (<usize>(y * w + x) << 4);
+      const g = <usize>((y + y0) * gw + x + x0);
+      const ow = owner + (g << 1);
+      if (load<f32>(o) == 0 && load<f32>(o, 4) == 0 && load<f32>(o, 8) == 0) {
+        const d = load<f32>(o, 12);
+        if (d == 0) continue;
+        store<i16>(ow, d == 1 && load<i16>(ow) == -1 ? <i16>k : -2);
+      } else {
+        store<i16>(ow, -2);
+      }
+      const r = reach + (g << 2);
+      store<u32>(r, load<u32>(r) | bit);
+    }
+  }
+}
+
+/**
+ * The cells between the nodes (cw × ch): mode 0 where no region reaches any of a cell's
+ * 4 nodes, k + 1 where region k alone owns all 4, 255 otherwise (`modes`, u8), and the
+ * union of the regions reaching its nodes (`regions`, u32).
+ */
+export function classifyNodes(owner: usize, reach: usize, gw: i32, gh: i32, cw: i32, ch: i32, modes: usize, regions: usize): void {
+  const dx = gw > 1 ? 1 : 0, dy = gh > 1 ? gw : 0;
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const i = y * cw + x;
+      const n00 = y * gw + x, n10 = n00 + dx, n01 = n00 + dy, n11 = n01 + dx;
+      const a = load<i16>(owner + (<usize>n00 << 1)), b = load<i16>(owner + (<usize>n10 << 1));
+      const c = load<i16>(owner + (<usize>n01 << 1)), d = load<i16>(owner + (<usize>n11 << 1));
+      store<u8>(modes + <usize>i, a == -1 && b == -1 && c == -1 && d == -1 ? 0 : a >= 0 && a == b && a == c && a == d ? <u8>(a + 1) : 255);
+      store<u32>(regions + (<usize>i << 2), load<u32>(reach + (<usize>n00 << 2)) | load<u32>(reach + (<usize>n10 << 2)) | load<u32>(reach + (<usize>n01 << 2)) | load<u32>(reach + (<usize>n11 << 2)));
+    }
+  }
+}
+
+// ---- The planner's half-size source (render/region-solve.ts halfSize) ------------------
+
+/**
+ * Means of 2 × 2 blocks of a W × H interleaved RGB image (f32 at `data`) into a w × h
+ * one at `mean`, and per block and channel √(max(0, variance of its four means) + mean of
+ * its four squared spreads) at `combined` (spreads f32 at `spread`, or 0: none) — the
+ * law of total variance — in region-solve.ts halfSize's double-precision steps. `dx`,
+ * `dy`: 0 where the image is one pixel wide or high (its blocks then count a pixel twice).
+ */
+export function halfBlocks(data: usize, spread: usize, W: i32, w: i32, h: i32, dx: i32, dy: i32, mean: usize, combined: usize): void {
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const p00 = <usize>(3 * ((2 * y) * W + 2 * x)), p10 = p00 + <usize>(3 * dx), p01 = p00 + <usize>(3 * W * dy), p11 = p01 + <usize>(3 * dx);
+      const o = <usize>(3 * (y * w + x));
+      for (let c: usize = 0; c < 3; c++) {
+        const a = <f64>load<f32>(data + ((p00 + c) << 2)), b = <f64>load<f32>(data + ((p10 + c) << 2));
+        const d = <f64>load<f32>(data + ((p01 + c) << 2)), e = <f64>load<f32>(data + ((p11 + c) << 2));
+        const m = (a + b + d + e) / 4;
+        const ofMeans = (a * a + b * b + d * d + e * e) / 4 - m * m;
+        let own = 0.0;
+        if (spread) {
+          const s00 = <f64>load<f32>(spread + ((p00 + c) << 2)), s10 = <f64>load<f32>(spread + ((p10 + c) << 2));
+          const s01 = <f64>load<f32>(spread + ((p01 + c) << 2)), s11 = <f64>load<f32>(spread + ((p11 + c) << 2));
+          own = (s00 * s00 + s10 * s10 + s01 * s01 + s11 * s11) / 4;
+        }
+        store<f32>(mean + ((o + c) << 2), <f32>m);
+        store<f32>(combined + ((o + c) << 2), <f32>Math.sqrt(max(0.0, ofMeans) + own));
+      }
+    }
+  }
+}
+
 // ---- Region statistics (scores/score-regions.ts) ---------------------------------------
 
 /**
@@ -1119,6 +1214,29 @@ export function regionSums(data: usize, labels: usize, width: i32, rows: i32, ne
 }
 
 // ---- The guided filter's per-pixel steps (render/guided-filter.ts) --------------------
+
+/**
+ * Each label's bounding box over a W × H raster of labels (u8): at out + 16·label,
+ * i32 minX, minY, maxX, maxY — to be set beforehand to W, H, −1, −1 — lowered and
+ * raised once per run of one label along a row.
+ */
+export function labelBounds(labels: usize, W: i32, H: i32, out: usize): void {
+  for (let y = 0; y < H; y++) {
+    const row = labels + <usize>(y * W);
+    let x = 0;
+    while (x < W) {
+      const l = load<u8>(row + <usize>x);
+      const x0 = x;
+      while (x + 1 < W && load<u8>(row + <usize>(x + 1)) == l) x++;
+      const o = out + (<usize>l << 4);
+      if (x0 < load<i32>(o)) store<i32>(o, x0);
+      if (y < load<i32>(o, 4)) store<i32>(o, y, 4);
+      if (x > load<i32>(o, 8)) store<i32>(o, x, 8);
+      store<i32>(o, y, 12);
+      x++;
+    }
+  }
+}
 
 /**
  * The guide's statistics from its nine box means (boxMean4 outputs m0: r, g, b, rr;

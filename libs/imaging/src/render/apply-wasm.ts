@@ -119,13 +119,9 @@ function fill(k: Kernels, plan: RenderPlan, at: Layout, cols: ColumnMap): void {
     k.f32[lat + 768 + v] = f - i;
   }
   plan.regions.forEach((r, n) => {
-    const o = at.luts[n] >> 2;
-    for (let i = 0, m = r.lut.length / 3; i < m; i++) {
-      k.f32[o + 4 * i] = r.lut[3 * i] * 255 + 0.5;
-      k.f32[o + 4 * i + 1] = r.lut[3 * i + 1] * 255 + 0.5;
-      k.f32[o + 4 * i + 2] = r.lut[3 * i + 2] * 255 + 0.5;
-      k.f32[o + 4 * i + 3] = 0;
-    }
+    // RGB in, then widened in place to f32 × 4 on output codes (passLut).
+    k.f32.set(r.lut, at.luts[n] >> 2);
+    k.k.passLut(at.luts[n], r.lut.length / 3, 255, at.luts[n]);
     // Empty slots: key −1 (no colour; an output is read only after its key matched).
     k.i32.fill(-1, at.caches[n] >> 2, (at.caches[n] + CACHE_BYTES) >> 2);
     k.f32.set(r.feather.ab, at.feathers[n] >> 2);

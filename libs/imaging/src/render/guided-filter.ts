@@ -69,21 +69,15 @@ export class GuideStatistics {
   labelsLoaded(labels: Uint8Array): { bounds: Int32Array; at: number } {
     if (this.labels?.of === labels) return this.labels;
     const { width: W, height: H } = this;
-    const bounds = new Int32Array(4 * 256);
-    for (let l = 0; l < 256; l++) bounds.set([W, H, -1, -1], 4 * l);
-    for (let y = 0, i = 0; y < H; y++) {
-      for (let x = 0; x < W; x++, i++) {
-        const o = 4 * labels[i];
-        if (x < bounds[o]) bounds[o] = x;
-        if (y < bounds[o + 1]) bounds[o + 1] = y;
-        if (x > bounds[o + 2]) bounds[o + 2] = x;
-        bounds[o + 3] = y;
-      }
-    }
-    const at = this.at.end;
-    this.kernels.ensure(at + W * H);
-    this.kernels.u8.set(labels, at);
-    this.labels = { of: labels, bounds, at };
+    const at = this.at.end, box = this.top;
+    const k = this.kernels;
+    k.ensure(box + 16 * 256);
+    k.u8.set(labels, at);
+    // The boxes (labelBounds) go where the regions' operands will go: read out at once.
+    const b = box >> 2;
+    for (let l = 0; l < 256; l++) k.i32.set([W, H, -1, -1], b + 4 * l);
+    k.k.labelBounds(at, W, H, box);
+    this.labels = { of: labels, bounds: k.i32.slice(b, b + 4 * 256), at };
     return this.labels;
   }
 

@@ -1,3 +1,4 @@
+import { Scratch, kernels } from '../wasm/kernels.js';
 import type { FeatherCoefficients } from './guided-filter.js';
 
 /** Cell modes of a plan's grid: nothing edited, one region entirely, or a boundary. */
@@ -54,51 +55,30 @@ export function cellsAcross(gridSize: number): number {
 /**
  * Marks each grid cell: untouched when no edited region's weight reaches any of its 4
  * nodes, k + 1 when only region k reaches it and with full weight at all 4 nodes,
- * mixed otherwise; and which regions reach it at all.
+ * mixed otherwise; and which regions reach it at all. On the kernels (markFeather,
+ * classifyNodes): it runs once per render, mostly before V8 has optimised a loop of
+ * its own.
  */
 export function classifyCells(feathers: readonly FeatherCoefficients[], gw: number, gh: number): { cellMode: Uint8Array; cellRegions: Uint32Array } {
   const cw = cellsAcross(gw), ch = cellsAcross(gh);
-  const cellMode = new Uint8Array(cw * ch);
-  const cellRegions = new Uint32Array(cw * ch);
+  const nodes = gw * gh, cells = cw * ch;
+  const scratch = new Scratch(kernels());
   // Per node: the single full-weight region (-1 none, -2 several or partial) and the regions reaching it.
-  const owner = new Int16Array(gw * gh).fill(-1);
-  const reach = new Uint32Array(gw * gh);
+  const at = {
+    owner: scratch.take(2 * nodes),
+    reach: scratch.take(4 * nodes),
+    ab: scratch.take(Math.max(0, ...feathers.map((f) => 4 * f.ab.length))),
+    modes: scratch.take(cells),
+    regions: scratch.take(4 * cells),
+  };
+  const k = scratch.commit();
+  k.u8.fill(0xff, at.owner, at.owner + 2 * nodes);
+  k.u8.fill(0, at.reach, at.reach + 4 * nodes);
   const many = feathers.length > 32;
-  // Called once per render, so its loops run mostly before V8 optimises them: each pass
-  // is a small function of its own with its operands in locals.
-  for (let k = 0; k < feathers.length; k++) markFeather(feathers[k], k, many ? 0xffffffff : (1 << k) >>> 0, gw, owner, reach);
-  classifyNodes(owner, reach, gw, gh, cw, ch, cellMode, cellRegions);
-  return { cellMode, cellRegions };
-}
-
-function markFeather(f: FeatherCoefficients, k: number, bit: number, gw: number, owner: Int16Array, reach: Uint32Array): void {
-  const ab = f.ab, w = f.width, h = f.height;
-  for (let y = 0; y < h; y++) {
-    let o = 4 * y * w;
-    let g = (y + f.y0) * gw + f.x0;
-    for (let x = 0; x < w; x++, o += 4, g++) {
-      if (ab[o] === 0 && ab[o + 1] === 0 && ab[o + 2] === 0) {
-        const d = ab[o + 3];
-        if (d === 0) continue;
-        owner[g] = d === 1 && owner[g] === -1 ? k : -2;
-      } else {
-        owner[g] = -2;
-      }
-      reach[g] = (reach[g] | bit) >>> 0;
-    }
-  }
-}
-
-function classifyNodes(owner: Int16Array, reach: Uint32Array, gw: number, gh: number, cw: number, ch: number, cellMode: Uint8Array, cellRegions: Uint32Array): void {
-  const dx = gw > 1 ? 1 : 0, dy = gh > 1 ? gw : 0;
-  for (let y = 0; y < ch; y++) {
-    let i = y * cw;
-    let n00 = y * gw;
-    for (let x = 0; x < cw; x++, i++, n00++) {
-      const n10 = n00 + dx, n01 = n00 + dy, n11 = n01 + dx;
-      const a = owner[n00], b = owner[n10], c = owner[n01], d = owner[n11];
-      cellMode[i] = a === -1 && b === -1 && c === -1 && d === -1 ? CELL_UNTOUCHED : a >= 0 && a === b && a === c && a === d ? a + 1 : CELL_MIXED;
-      cellRegions[i] = (reach[n00] | reach[n10] | reach[n01] | reach[n11]) >>> 0;
-    }
-  }
+  feathers.forEach((f, r) => {
+    k.f32.set(f.ab, at.ab >> 2);
+    k.k.markFeather(at.ab, f.width, f.height, f.x0, f.y0, gw, r, many ? 0xffffffff : (1 << r) >>> 0, at.owner, at.reach);
+  });
+  k.k.classifyNodes(at.owner, at.reach, gw, gh, cw, ch, at.modes, at.regions);
+  return { cellMode: k.u8.slice(at.modes, at.modes + cells), cellRegions: new Uint32Array(k.i32.slice(at.regions >> 2, (at.regions >> 2) + cells).buffer) };
 }

@@ -7,6 +7,7 @@
 import type { CalibrationTable } from '../calibration/table.js';
 import type { AttributeRecord, FloatRgbImage } from '../image.js';
 import { resampleLabelsNearest } from '../resample.js';
+import { Scratch, kernels } from '../wasm/kernels.js';
 import { buildLut, LUT_SIZE } from './lut.js';
 import { buildOperator, type Strengths } from './operators.js';
 import { buildRegionProxy, type BufferAllocator, type RegionProxy } from './proxy.js';
@@ -63,29 +64,20 @@ export interface RegionLutRequest {
  */
 export function halfSize(source: ProxySource): ProxySource {
   const { work, spread, labels } = source;
-  const W = work.width;
   const w = Math.max(1, Math.floor(work.width / 2)), h = Math.max(1, Math.floor(work.height / 2));
   // A one-pixel-wide or -high image keeps that side (its blocks are 1×2 or 2×1: the
   // same pixel counted twice).
   const dx = work.width > 1 ? 1 : 0, dy = work.height > 1 ? 1 : 0;
-  const data = work.data;
-  const mean = new Float32Array(w * h * 3), combined = new Float32Array(w * h * 3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const p00 = 3 * ((2 * y) * W + 2 * x), p10 = p00 + 3 * dx, p01 = p00 + 3 * W * dy, p11 = p01 + 3 * dx;
-      const o = 3 * (y * w + x);
-      for (let c = 0; c < 3; c++) {
-        const a = data[p00 + c], b = data[p10 + c], d = data[p01 + c], e = data[p11 + c];
-        const m = (a + b + d + e) / 4;
-        const ofMeans = (a * a + b * b + d * d + e * e) / 4 - m * m;
-        const s00 = spread ? spread[p00 + c] : 0, s10 = spread ? spread[p10 + c] : 0, s01 = spread ? spread[p01 + c] : 0, s11 = spread ? spread[p11 + c] : 0;
-        // Products, not `** 2` (a call into the math library per square).
-        const own = (s00 * s00 + s10 * s10 + s01 * s01 + s11 * s11) / 4;
-        mean[o + c] = m;
-        combined[o + c] = Math.sqrt(Math.max(0, ofMeans) + own);
-      }
-    }
-  }
+  // On the kernels (halfBlocks): the planner runs it once per render, mostly before V8
+  // has optimised a loop of its own.
+  const scratch = new Scratch(kernels());
+  const n = w * h * 3;
+  const at = { data: scratch.take(4 * work.data.length), spread: spread ? scratch.take(4 * spread.length) : 0, mean: scratch.take(4 * n), combined: scratch.take(4 * n) };
+  const k = scratch.commit();
+  k.f32.set(work.data, at.data >> 2);
+  if (spread) k.f32.set(spread, at.spread >> 2);
+  k.k.halfBlocks(at.data, at.spread, work.width, w, h, dx, dy, at.mean, at.combined);
+  const mean = k.f32.slice(at.mean >> 2, (at.mean >> 2) + n), combined = k.f32.slice(at.combined >> 2, (at.combined >> 2) + n);
   return { work: { width: w, height: h, data: mean }, spread: combined, labels: resampleLabelsNearest({ width: work.width, height: work.height, labels }, w, h) };
 }
 

@@ -24,6 +24,11 @@ export interface KernelExports {
   addRows(src: number, rowLen: number, count: number, plain: number, sq: number): void;
   addWeightedRow(src: number, rowLen: number, w: number, weighted: number, sq: number): void;
   finishRow(sums: number, squares: number, n: number, norm: number, norm2: number, image: number, spread: number): void;
+  passLut(rgb: number, nodes: number, scale: number, out: number): void;
+  labelBounds(labels: number, W: number, H: number, out: number): void;
+  halfBlocks(data: number, spread: number, W: number, w: number, h: number, dx: number, dy: number, mean: number, combined: number): void;
+  markFeather(ab: number, w: number, h: number, x0: number, y0: number, gw: number, k: number, bit: number, owner: number, reach: number): void;
+  classifyNodes(owner: number, reach: number, gw: number, gh: number, cw: number, ch: number, modes: number, regions: number): void;
   flushSpans(plain: number, weighted: number, unit: number, spans: number, outCols: number, full: number, srcWidth: number, out: number): void;
   lutRun(lut: number, lat: number, cache: number, sR: number, sG: number, pa: number, pb: number): void;
   blendRun(regs: number, coef: number, n: number, lat: number, sR: number, sG: number, pa: number, pb: number, gx: number, gx0: number): void;

@@ -170,7 +170,7 @@ export function flushSpans(plain: usize, weighted: usize, unit: i32, spans: usiz
 }
 
 /**
- * One output row's finish (area-finish.ts finishAreaRange, the same operations): `n`
+ * Area sums finished (area-finish.ts finishAreaRange calls it; the formula is only here): `n`
  * sums (f64) × norm into means (f32) at `image`, and with `squares` (non-zero) the
  * standard deviations √max(0, E[x²] − mean²) (the mean as stored, f32) at `spread`.
  */

@@ -92,16 +92,18 @@ export function* taken(claim: SharedArrayBuffer | undefined, count: number): Gen
     for (let i = 0; i < count; i++) yield i;
     return;
   }
+  yield* claims(claim, 1, count);
+}
+
+/** The starts of the steps of `step` that this thread claims from the shared counter (Int32 at 0 of `claim`), until it passes `end`. */
+function* claims(claim: SharedArrayBuffer, step: number, end: number): Generator<number> {
   const counter = new Int32Array(claim);
-  for (let i = Atomics.add(counter, 0, 1); i < count; i = Atomics.add(counter, 0, 1)) yield i;
+  for (let a = Atomics.add(counter, 0, step); a < end; a = Atomics.add(counter, 0, step)) yield a;
 }
 
 /** Bands of rows claimed from the shared counter until it passes y1; `span` records the first and last row claimed. */
 function* claimed(claim: { counter: SharedArrayBuffer; rows: number }, y1: number, span: { first: number; end: number }): Generator<[number, number]> {
-  const counter = new Int32Array(claim.counter);
-  for (;;) {
-    const a = Atomics.add(counter, 0, claim.rows);
-    if (a >= y1) return;
+  for (const a of claims(claim.counter, claim.rows, y1)) {
     const b = Math.min(y1, a + claim.rows);
     span.first = Math.min(span.first, a);
     span.end = b;
